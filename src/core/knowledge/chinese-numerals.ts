@@ -1,11 +1,11 @@
 const DIGITS: Record<string, number> = {
-  零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9,
+  '\u96f6': 0, '\u3007': 0, '\u4e00': 1, '\u4e8c': 2, '\u4e24': 2, '\u4e09': 3, '\u56db': 4, '\u4e94': 5, '\u516d': 6, '\u4e03': 7, '\u516b': 8, '\u4e5d': 9,
 }
-const UNITS: Record<string, number> = { 十: 10, 百: 100, 千: 1000 }
-const BIG_UNITS: Record<string, number> = { 万: 10_000, 亿: 100_000_000 }
+const UNITS: Record<string, number> = { '\u5341': 10, '\u767e': 100, '\u5343': 1000 }
+const BIG_UNITS: Record<string, number> = { '\u4e07': 10_000, '\u4ebf': 100_000_000 }
 
 /** Characters that may appear in a Chinese numeral as written in statutes (第一千一百七十九条, 三十日, 五百元). */
-export const CHINESE_NUMERAL_CHARS = '零〇一二三四五六七八九十百千万亿两'
+export const CHINESE_NUMERAL_CHARS = '\u96f6\u3007\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d\u5341\u767e\u5343\u4e07\u4ebf\u4e24'
 
 /**
  * Parses a Chinese numeral as written in official texts: 十 → 10, 三十五 → 35, 一百零三 → 103,

@@ -16,7 +16,7 @@ export interface ParsedRegulation {
 }
 
 const INFO_END = '<!-- INFO END -->'
-const ARTICLE_START = /^(第([零〇一二三四五六七八九十百千]+)条) /
+const ARTICLE_START = /^(\u7b2c([\u96f6\u3007\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d\u5341\u767e\u5343]+)\u6761) /
 const HEADING = /^(#{1,4})\s+(.*)$/
 
 /** A line holding only zero-width spaces (and blanks) carries nothing: the source README says to drop it. */
@@ -65,8 +65,8 @@ export function parseRegulation(markdown: string): ParsedRegulation {
     if (heading) {
       close()
       const text = normaliseHeading(heading[2]!)
-      if (/^第.+节/.test(text)) section = text
-      else if (/^第.+章/.test(text)) {
+      if (/^\u7b2c.+\u8282/.test(text)) section = text
+      else if (/^\u7b2c.+\u7ae0/.test(text)) {
         chapter = text
         section = null
       } else {

@@ -13,8 +13,14 @@ const IsoDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/)
 export const LawKindSchema = z.enum(['law', 'regulation', 'departmental-rule', 'judicial-interpretation'])
 
 /** Hand-written facts about each law that the source files do not carry: titles in three languages, version, later changes. */
+/** Topic families decide the practical next steps an answer gives. */
+export const TOPIC_FAMILIES = ['consumer', 'tour', 'immigration', 'injury', 'other'] as const
+export const TopicFamilySchema = z.enum(TOPIC_FAMILIES)
+export type TopicFamily = z.infer<typeof TopicFamilySchema>
+
 export const CatalogEntrySchema = z.object({
   id: LawIdSchema,
+  family: TopicFamilySchema,
   kind: LawKindSchema,
   version: z.string().min(1),
   titles: z.object({ zh: TitleSchema, ru: TitleSchema, en: TitleSchema }),
@@ -34,7 +40,7 @@ export const ArticleSchema = z.object({
   /** Article number exactly as in the official text (Civil Code parts keep code-wide numbers). */
   number: z.number().int().positive(),
   /** The label as printed, e.g. 第三十五条. */
-  label: z.string().regex(/^第[零〇一二三四五六七八九十百千]+条$/),
+  label: z.string().regex(/^\u7b2c[\u96f6\u3007\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d\u5341\u767e\u5343]+\u6761$/),
   chapter: z.string().min(1).nullable(),
   section: z.string().min(1).nullable(),
   /** Verbatim Chinese text, label included, paragraphs separated by "\n". */
@@ -61,3 +67,80 @@ export type Law = z.infer<typeof LawSchema>
 export function articleId(lawId: string, article: number): string {
   return `${lawId}:${article}`
 }
+
+/**
+ * One glossary entry: a Chinese legal term as the statutes write it, and the words people actually type for it in
+ * each language. The first `ru`/`en` item is the canonical rendering used in our translations; the rest are
+ * variants (colloquial, misspelt, near-synonyms) that should lead a question to the same articles.
+ */
+export const GlossaryEntrySchema = z.object({
+  id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/),
+  /** Terms exactly as they occur in statute text (each must occur in at least one article). */
+  zh: z.array(z.string().min(1)).min(1),
+  /** What people say in Chinese instead (假货, 退钱, 宰客). */
+  zhColloquial: z.array(z.string().min(1)).default([]),
+  ru: z.array(z.string().min(1)).min(1),
+  en: z.array(z.string().min(1)).min(1),
+  note: z.string().optional(),
+})
+export type GlossaryEntry = z.infer<typeof GlossaryEntrySchema>
+
+export const GlossaryFileSchema = z.object({
+  domain: z.string().min(1),
+  entries: z.array(GlossaryEntrySchema).min(1),
+})
+
+export const TranslationLangSchema = z.enum(['ru', 'en'])
+export type TranslationLang = z.infer<typeof TranslationLangSchema>
+
+/** Our unofficial rendering of articles of one law in one language; see knowledge/translations/STYLE.md. */
+export const TranslationFileSchema = z.object({
+  lawId: LawIdSchema,
+  lang: TranslationLangSchema,
+  articles: z.record(
+    z.string().regex(/^[1-9]\d*$/),
+    z.object({
+      text: z.string().trim().min(1),
+      /** sha256 (hex) of the zh text translated; a mismatch means the translation is stale. */
+      zhSha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+      /** Why a visitor needs this article (laws translated only in part). */
+      reason: z.string().min(1).optional(),
+    }),
+  ),
+})
+export type TranslationFile = z.infer<typeof TranslationFileSchema>
+
+/** Everything the service knows, as loaded by an adapter from knowledge/ (files on Node, bundled assets on Workers). */
+export interface KnowledgeBundle {
+  laws: Law[]
+  lexicons: Lexicons
+  translations: TranslationFile[]
+  glossary: GlossaryEntry[]
+  /** Short content hash of knowledge/, part of the service version. */
+  hash: string
+}
+
+/** Emergency services by the national number that answers them. */
+export const EMERGENCY_SERVICES = ['police', 'medical', 'fire', 'traffic'] as const
+export type EmergencyService = (typeof EMERGENCY_SERVICES)[number]
+
+/**
+ * Per-language word lists the analysis needs (knowledge/lexicon/<lang>.json): stop words, Chinese run breaks,
+ * wording that signals an emergency, a request for a person, or a money dispute. Russian phrases match as word
+ * prefixes (one entry covers its endings), English phrases as whole words, Chinese ones as substrings.
+ */
+export const LexiconSchema = z.object({
+  stopWords: z.array(z.string().min(1)),
+  breaks: z.array(z.string().min(1)).default([]),
+  latinTransliterations: z.array(z.string().min(1)).default([]),
+  emergency: z.object({
+    police: z.array(z.string().min(1)),
+    medical: z.array(z.string().min(1)),
+    fire: z.array(z.string().min(1)),
+    traffic: z.array(z.string().min(1)),
+  }),
+  handoff: z.array(z.string().min(1)).min(1),
+  dispute: z.array(z.string().min(1)).min(1),
+})
+export type Lexicon = z.infer<typeof LexiconSchema>
+export type Lexicons = Record<Lang, Lexicon>

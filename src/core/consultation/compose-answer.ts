@@ -1,0 +1,69 @@
+import type { i18n } from 'i18next'
+import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
+import type { EmergencyService, Lang, TopicFamily } from '../knowledge/schema.js'
+import { listFor, translatorFor } from '../i18n.js'
+import type { ConfidenceBand } from '../ports.js'
+import type { HandoffReason } from './handoff-policy.js'
+import { EMERGENCY_NUMBERS } from './signals.js'
+
+export interface Citation {
+  lawId: string
+  article: number
+  /** The law's short title in the answer language. */
+  title: string
+  /** Verbatim Chinese text of the article (authoritative). */
+  quote: string
+  /** Our unofficial translation into the answer language; null for zh or when none exists yet. */
+  translation: string | null
+  version: string
+  superseded: boolean
+  score: number
+}
+
+export interface AnswerParts {
+  lang: Lang
+  band: ConfidenceBand
+  citations: Citation[]
+  emergency: EmergencyService[]
+  family: TopicFamily | null
+  handoffReason: HandoffReason | null
+  /** Dates (YYYY-MM-DD) from which cited superseded texts were replaced, by law id. */
+  superseded: { lawId: string; replacedOn: string }[]
+}
+
+/**
+ * Writes the answer in the user's language. There is no generative model: every sentence comes from locale
+ * templates and law titles, so in ru/en answers Chinese appears only in the citations' `quote`.
+ */
+export function composeAnswer(parts: AnswerParts, i18n: i18n, knowledge: KnowledgeBase): string {
+  const t = translatorFor(i18n, parts.lang)
+  const lines: string[] = []
+  if (parts.emergency.length > 0) {
+    lines.push(t('answer.emergency.lead'))
+    for (const service of parts.emergency) {
+      lines.push(t('answer.emergency.call', { number: EMERGENCY_NUMBERS[service], service: t(`emergency.${service}`) }))
+    }
+    lines.push('')
+  }
+  lines.push(t(`answer.intro.${parts.band}`))
+  if (parts.citations.length > 0) {
+    for (const c of parts.citations) lines.push(t('answer.citation', { title: c.title, article: c.article }))
+    if (parts.lang !== 'zh') lines.push(t('answer.translationNotice'))
+  }
+  for (const { lawId, replacedOn } of parts.superseded) {
+    lines.push(t('answer.superseded', { title: knowledge.lawTitle(lawId, parts.lang), date: replacedOn }))
+  }
+  if (parts.band !== 'none' && parts.family) {
+    const steps = listFor(i18n, parts.lang, `nextSteps.${parts.family}`)
+    if (steps.length > 0) {
+      lines.push('', t('answer.nextStepsHeading'))
+      steps.forEach((step, i) => lines.push(`${i + 1}. ${step}`))
+    }
+  }
+  if (parts.handoffReason && parts.handoffReason !== 'emergency') {
+    lines.push('', t(`answer.handoff.${parts.handoffReason}`))
+  } else if (parts.handoffReason === 'emergency') {
+    lines.push('', t('answer.handoff.emergency'))
+  }
+  return lines.join('\n').trim()
+}

@@ -1,0 +1,111 @@
+import type { i18n } from 'i18next'
+import { articleId, type Lang, type TopicFamily } from '../knowledge/schema.js'
+import type { ChatSession, Clock, ConfidenceBand, IdSource, SessionStore } from '../ports.js'
+import type { ArticleRetriever } from '../retrieval/retriever.js'
+import type { TextAnalyzer } from '../text/analyze.js'
+import { composeAnswer, type Citation } from './compose-answer.js'
+import { assessConfidence, DEFAULT_CONFIDENCE_POLICY, type ConfidencePolicy } from './confidence.js'
+import { decideHandoff, type HandoffReason } from './handoff-policy.js'
+import { readSignals } from './signals.js'
+
+export interface ConsultationDeps {
+  retriever: ArticleRetriever
+  analyzer: TextAnalyzer
+  i18n: i18n
+  sessions: SessionStore
+  clock: Clock
+  ids: IdSource
+  confidence?: ConfidencePolicy
+}
+
+export interface ChatRequest {
+  message: string
+  lang?: Lang
+  sessionId?: string
+  /** The language to assume when the message has no letters (from Accept-Language or the channel). */
+  fallbackLang?: Lang
+}
+
+export interface ChatReply {
+  sessionId: string
+  lang: Lang
+  answer: string
+  confidence: ConfidenceBand
+  citations: Citation[]
+  emergency: boolean
+  handoff: { suggested: boolean; reason: HandoffReason | null }
+}
+
+/** The date in Beijing (UTC+8), as YYYY-MM-DD: legal dates in the set are Chinese dates. */
+export function beijingDate(at: Date): string {
+  return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10)
+}
+
+/**
+ * Answers one chat message: detects the language, reads emergency / handoff signals, retrieves articles,
+ * decides the confidence band and the handoff offer, writes the answer, and records the turn in the session.
+ */
+export async function consult(deps: ConsultationDeps, request: ChatRequest): Promise<ChatReply> {
+  const { retriever, analyzer, i18n, sessions, clock } = deps
+  const knowledge = retriever.knowledge
+  const now = clock.now()
+  const existing = request.sessionId ? await sessions.getSession(request.sessionId) : null
+  const lang = request.lang ?? analyzer.detectLanguage(request.message, existing?.lang ?? request.fallbackLang ?? 'en')
+
+  const signals = readSignals(request.message, lang, analyzer, analyzer.lexicons)
+  const retrieval = retriever.retrieve(request.message, lang)
+  const { band, cited } = assessConfidence(retrieval, deps.confidence ?? DEFAULT_CONFIDENCE_POLICY)
+
+  const today = beijingDate(now)
+  const citations: Citation[] = cited.map((hit) => {
+    const record = knowledge.articles.get(hit.id)
+    if (!record) throw new Error(`retriever returned unknown article ${hit.id}`)
+    const { law, article } = record
+    return {
+      lawId: law.id,
+      article: article.number,
+      title: law.titles[lang].short,
+      quote: article.zh,
+      translation: knowledge.translation(hit.id, lang),
+      version: law.version,
+      superseded: law.replacement !== undefined && today >= law.replacement.inForceFrom,
+      score: Math.round(hit.score * 1000) / 1000,
+    }
+  })
+  const family: TopicFamily | null = citations[0] ? knowledge.laws.get(citations[0].lawId)!.family : null
+  const previousBand = existing?.turns.at(-1)?.confidence ?? null
+  const handoffReason = decideHandoff({ signals, band, family, previousBand })
+
+  const superseded = [...new Set(citations.filter((c) => c.superseded).map((c) => c.lawId))].map((lawId) => ({
+    lawId,
+    replacedOn: knowledge.laws.get(lawId)!.replacement!.inForceFrom,
+  }))
+  const answer = composeAnswer(
+    { lang, band, citations, emergency: signals.emergency, family, handoffReason, superseded },
+    i18n,
+    knowledge,
+  )
+
+  const at = now.toISOString()
+  const session: ChatSession = existing ?? { id: deps.ids.sessionId(), createdAt: at, updatedAt: at, lang, turns: [] }
+  session.updatedAt = at
+  session.lang = lang
+  session.turns.push({
+    at,
+    question: request.message,
+    lang,
+    confidence: band,
+    citations: citations.map((c) => articleId(c.lawId, c.article)),
+  })
+  await sessions.saveSession(session)
+
+  return {
+    sessionId: session.id,
+    lang,
+    answer,
+    confidence: band,
+    citations,
+    emergency: signals.emergency.length > 0,
+    handoff: { suggested: handoffReason !== null, reason: handoffReason },
+  }
+}

@@ -1,0 +1,110 @@
+import { Hono, type Context } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import type { i18n } from 'i18next'
+import { consult, type ConsultationDeps } from '../core/consultation/consult.js'
+import type { Lang } from '../core/knowledge/schema.js'
+import { StorageUnavailableError } from '../core/ports.js'
+import { parseChatBody } from './chat-request.js'
+import { ApiError, errorBody } from './errors.js'
+import { RateLimiter } from './rate-limit.js'
+import { languageFromAcceptLanguage } from './request-language.js'
+
+export const MAX_BODY_BYTES = 64 * 1024
+
+export interface AppDeps {
+  consultation: ConsultationDeps
+  /** `<package version>+<knowledge hash>`. */
+  version: string
+  /** Requests per minute per client on /api/* (0 = unlimited). */
+  rateLimitPerMinute: number
+  /** Identifies the client for rate limiting (the adapter knows the socket address and trusted proxies). */
+  clientKey?: (c: Context) => string
+  /** Receives one structured line per request; never a body or personal data. */
+  log?: (line: Record<string, unknown>) => void
+  /** Makes request ids; random by default. */
+  requestId?: () => string
+}
+
+export type AppEnv = { Variables: { requestId: string; i18n: i18n } }
+
+/** The HTTP surface, thin by design: parse with zod, call core, map errors to HTTP in `renderError`. */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>()
+  const { i18n: i18nInstance, clock } = deps.consultation
+  const limiter = new RateLimiter(deps.rateLimitPerMinute)
+  const newRequestId = deps.requestId ?? (() => crypto.randomUUID())
+  const fallbackLang = (c: Context): Lang => languageFromAcceptLanguage(c.req.header('accept-language')) ?? 'en'
+
+  const renderError = (c: Context<AppEnv>, error: unknown) => {
+    const apiError =
+      error instanceof ApiError
+        ? error
+        : error instanceof StorageUnavailableError
+          ? new ApiError('storage_unavailable')
+          : new ApiError('internal')
+    if (apiError.code === 'internal') {
+      deps.log?.({ level: 'error', requestId: c.var.requestId, error: (error as Error)?.name ?? 'Error' })
+    }
+    if (apiError.code === 'rate_limited' && apiError.params.retryAfter) {
+      c.header('Retry-After', String(apiError.params.retryAfter))
+    }
+    return c.json(errorBody(c, apiError, fallbackLang(c)), apiError.status)
+  }
+
+  app.use(async (c, next) => {
+    const started = Date.now()
+    c.set('requestId', newRequestId())
+    c.set('i18n', i18nInstance)
+    c.header('X-Request-Id', c.var.requestId)
+    await next()
+    c.header('X-Content-Type-Options', 'nosniff')
+    deps.log?.({
+      level: 'info',
+      requestId: c.var.requestId,
+      method: c.req.method,
+      path: new URL(c.req.url).pathname,
+      status: c.res.status,
+      ms: Date.now() - started,
+    })
+  })
+  app.onError((error, c) => renderError(c, error))
+  app.notFound((c) => renderError(c, new ApiError('not_found')))
+
+  app.get('/healthz', (c) =>
+    c.json({
+      ok: true,
+      version: deps.version,
+      knowledge: {
+        laws: deps.consultation.retriever.knowledge.laws.size,
+        articles: deps.consultation.retriever.knowledge.articleCount,
+      },
+    }),
+  )
+
+  app.use('/api/*', async (c, next) => {
+    const wait = limiter.take(deps.clientKey?.(c) ?? 'anonymous', clock.now().getTime())
+    if (wait > 0) throw new ApiError('rate_limited', undefined, { retryAfter: wait })
+    await next()
+  })
+  app.use(
+    '/api/*',
+    bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new ApiError('payload_too_large') } }),
+  )
+
+  app.post('/api/chat', async (c) => {
+    let body: unknown
+    try {
+      body = JSON.parse(await c.req.text())
+    } catch {
+      throw new ApiError('invalid_json')
+    }
+    const analyzer = deps.consultation.analyzer
+    const hint = fallbackLang(c)
+    const input = parseChatBody(body, (message) => (message ? analyzer.detectLanguage(message, hint) : hint))
+    const reply = await consult(deps.consultation, { ...input, fallbackLang: hint })
+    c.header('Cache-Control', 'no-store')
+    return c.json(reply)
+  })
+
+  return app
+}
