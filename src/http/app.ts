@@ -25,7 +25,7 @@ export interface AppDeps {
   requestId?: () => string
 }
 
-export type AppEnv = { Variables: { requestId: string; i18n: i18n } }
+export type AppEnv = { Variables: { requestId: string; i18n: i18n; lang?: Lang } }
 
 /** The HTTP surface, thin by design: parse with zod, call core, map errors to HTTP in `renderError`. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -48,7 +48,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     if (apiError.code === 'rate_limited' && apiError.params.retryAfter) {
       c.header('Retry-After', String(apiError.params.retryAfter))
     }
-    return c.json(errorBody(c, apiError, fallbackLang(c)), apiError.status)
+    return c.json(errorBody(c, apiError, c.var.lang ?? fallbackLang(c)), apiError.status)
   }
 
   app.use(async (c, next) => {
@@ -101,6 +101,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     const analyzer = deps.consultation.analyzer
     const hint = fallbackLang(c)
     const input = parseChatBody(body, (message) => (message ? analyzer.detectLanguage(message, hint) : hint))
+    c.set('lang', input.lang ?? analyzer.detectLanguage(input.message, hint))
     const reply = await consult(deps.consultation, { ...input, fallbackLang: hint })
     c.header('Cache-Control', 'no-store')
     return c.json(reply)

@@ -50,10 +50,12 @@ export async function consult(deps: ConsultationDeps, request: ChatRequest): Pro
   const knowledge = retriever.knowledge
   const now = clock.now()
   const existing = request.sessionId ? await sessions.getSession(request.sessionId) : null
-  const lang = request.lang ?? analyzer.detectLanguage(request.message, existing?.lang ?? request.fallbackLang ?? 'en')
+  // The text is analysed in the language it is written in; the answer is in the language the user asked for.
+  const textLang = analyzer.detectLanguage(request.message, existing?.lang ?? request.fallbackLang ?? 'en')
+  const lang = request.lang ?? textLang
 
-  const signals = readSignals(request.message, lang, analyzer, analyzer.lexicons)
-  const retrieval = retriever.retrieve(request.message, lang)
+  const signals = readSignals(request.message, textLang, analyzer, analyzer.lexicons)
+  const retrieval = retriever.retrieve(request.message, textLang)
   const { band, cited } = assessConfidence(retrieval, deps.confidence ?? DEFAULT_CONFIDENCE_POLICY)
 
   const today = beijingDate(now)

@@ -35,14 +35,29 @@ export interface KeywordTuning {
   expansionTranslated: number
   /** Weight of law-title matches. */
   title: number
+  /** Multiplier for articles of the laws a visitor meets most (consumer, tour and immigration families). */
+  visitorLawPrior: number
+  /** BM25 term-frequency saturation and length normalisation. */
+  k: number
+  b: number
 }
 
-export const DEFAULT_KEYWORD_TUNING: KeywordTuning = { native: 1, expansionZh: 1, expansionTranslated: 0.6, title: 0.3 }
+/** Tuned with `npm run tune` on the eval dev split (2026-11-23). */
+export const DEFAULT_KEYWORD_TUNING: KeywordTuning = {
+  native: 0.3,
+  expansionZh: 4,
+  expansionTranslated: 0.3,
+  title: 0,
+  visitorLawPrior: 1.5,
+  k: 1.2,
+  b: 0.7,
+}
 
 export interface AnalyzedQuestion {
   lang: Lang
   terms: string[]
-  concepts: MatchedConcept[]
+  /** Glossary concepts found, with the search terms each one adds. */
+  concepts: (MatchedConcept & { expansion: string[] })[]
   /** Terms to search per field, with weights. */
   queries: { field: (typeof FIELDS)[number]; terms: string[]; weight: number }[]
 }
@@ -57,6 +72,7 @@ export interface KeywordHit {
 /** BM25 keyword retrieval over every article (zh text, translations, law titles) with glossary query expansion. */
 export class KeywordIndex {
   private readonly glossary: GlossaryMatcher
+  private readonly prior: Map<string, number>
 
   private constructor(
     private readonly search: MiniSearch<IndexedArticle>,
@@ -65,6 +81,16 @@ export class KeywordIndex {
     private readonly tuning: KeywordTuning,
   ) {
     this.glossary = new GlossaryMatcher(knowledge.glossary, analyzer)
+    this.prior = new Map()
+    for (const record of knowledge.articles.values()) {
+      const visitor = ['consumer', 'tour', 'immigration'].includes(record.law.family) && record.law.id !== 'civil-code-contracts'
+      this.prior.set(record.id, visitor ? tuning.visitorLawPrior : 1)
+    }
+  }
+
+  /** The same index searched with other weights (for tuning on the dev split). */
+  withTuning(tuning: KeywordTuning): KeywordIndex {
+    return new KeywordIndex(this.search, this.knowledge, this.analyzer, tuning)
   }
 
   static build(
@@ -111,7 +137,13 @@ export class KeywordIndex {
   analyze(question: string, lang: Lang): AnalyzedQuestion {
     const analyzeText = (text: string, l: Lang) => this.analyzer.analyze(text, l)
     const terms = analyzeText(question, lang)
-    const concepts = this.glossary.match(question, lang, terms)
+    const concepts = this.glossary.match(question, lang, terms).map((concept) => ({
+      ...concept,
+      expansion: [
+        ...concept.entry.zh.flatMap((term) => analyzeText(term, 'zh')),
+        ...(lang === 'zh' ? [] : analyzeText(concept.entry[lang][0]!, lang)),
+      ],
+    }))
     const t = this.tuning
     const queries: AnalyzedQuestion['queries'] = []
     const nativeField = lang
@@ -145,7 +177,12 @@ export class KeywordIndex {
         combineWith: 'OR' as const,
       }))
     if (queries.length === 0) return []
-    const results = this.search.search({ queries, combineWith: 'OR' })
+    const results = this.search.search({
+      queries,
+      combineWith: 'OR',
+      bm25: { k: this.tuning.k, b: this.tuning.b, d: 0.5 },
+      boostDocument: (id) => this.prior.get(String(id)) ?? 1,
+    })
     return results.slice(0, limit).map((r) => ({ id: String(r.id), score: r.score, matchedTerms: r.queryTerms }))
   }
 }

@@ -1,0 +1,263 @@
+import { describe, expect, it } from 'vitest'
+import { postChat, testApp, testRuntime } from './support/runtime.js'
+
+const HAN = /\p{Script=Han}/u
+
+describe('GET /healthz', () => {
+  it('reports ok, the version with the knowledge hash, and the knowledge counts', async () => {
+    const { app } = testApp()
+    const res = await app.request('/healthz')
+    expect(res.status).toBe(200)
+    const body = await res.json()
+    expect(body).toEqual({
+      ok: true,
+      version: '0.0.0+test',
+      knowledge: { laws: 27, articles: 2660 },
+    })
+  })
+})
+
+describe('POST /api/chat — answers', () => {
+  const furCoat = {
+    ru: 'Мне продали поддельную шубу как натуральный мех, что делать?',
+    en: 'They sold me a fake fur coat as natural mink, what can I do?',
+    zh: '商店把人造毛的大衣当成真貂皮卖给我，我该怎么办？',
+  } as const
+
+  for (const lang of ['ru', 'en', 'zh'] as const) {
+    it(`answers the fur coat question in ${lang} with cited articles in the contract shape`, async () => {
+      const { app } = testApp()
+      const { res, json } = await postChat(app, { message: furCoat[lang] })
+      expect(res.status).toBe(200)
+      expect(res.headers.get('content-type')).toContain('application/json')
+      expect(json.lang).toBe(lang)
+      expect(json.sessionId).toMatch(/^[A-Za-z0-9_-]{1,64}$/)
+      expect(['high', 'possible']).toContain(json.confidence)
+      expect(json.citations.length).toBeGreaterThan(0)
+      expect(json.citations.length).toBeLessThanOrEqual(5)
+      const knowledge = testRuntime().knowledge
+      for (const c of json.citations) {
+        expect(Object.keys(c).sort()).toEqual(
+          ['article', 'lawId', 'quote', 'score', 'superseded', 'title', 'translation', 'version'].sort(),
+        )
+        const record = knowledge.articles.get(`${c.lawId}:${c.article}`)
+        expect(record, `${c.lawId}:${c.article} must exist in knowledge/`).toBeDefined()
+        expect(c.quote).toBe(record!.article.zh)
+        expect(c.title).toBe(knowledge.lawTitle(c.lawId, lang))
+        expect(Number.isInteger(c.article)).toBe(true)
+        if (lang === 'zh') expect(c.translation).toBeNull()
+        expect(typeof c.score).toBe('number')
+      }
+      const scores = json.citations.map((c: { score: number }) => c.score)
+      expect([...scores].sort((a, b) => b - a)).toEqual(scores)
+      expect(json.emergency).toBe(false)
+      expect(typeof json.handoff.suggested).toBe('boolean')
+      if (lang !== 'zh') expect(json.answer).not.toMatch(HAN)
+      for (const c of json.citations) expect(json.answer).toContain(String(c.article))
+    })
+  }
+
+  it('answers Russian in Russian with the law titles in Russian and the translation notice', async () => {
+    const { app } = testApp()
+    const { json } = await postChat(app, { message: furCoat.ru })
+    expect(json.answer).toMatch(/статья \d+/)
+    expect(json.answer).toContain('неофициальный перевод')
+    expect(json.answer).toContain('12315')
+  })
+
+  it('says honestly when a question is outside what it covers, with no citation', async () => {
+    const { app } = testApp()
+    for (const message of ['Какая завтра погода в Хэйхэ?', 'What is the weather tomorrow?', '明天天气怎么样？']) {
+      const { json } = await postChat(app, { message })
+      expect(json.confidence, message).toBe('none')
+      expect(json.citations, message).toEqual([])
+    }
+    const { json } = await postChat(app, { message: 'What is the weather tomorrow?' })
+    expect(json.answer).toContain('found nothing relevant')
+  })
+
+  it('puts emergency numbers first when someone is hurt, in each language', async () => {
+    const { app } = testApp()
+    const cases = {
+      en: "I was attacked and I'm bleeding",
+      ru: 'На меня напали, у меня идёт кровь',
+      zh: '我被人打了，一直在流血',
+    }
+    for (const [lang, message] of Object.entries(cases)) {
+      const { json } = await postChat(app, { message })
+      expect(json.lang).toBe(lang)
+      expect(json.emergency).toBe(true)
+      expect(json.handoff).toEqual({ suggested: true, reason: 'emergency' })
+      const firstLines = json.answer.split('\n').slice(0, 3).join('\n')
+      expect(firstLines).toContain('110')
+      expect(firstLines).toContain('120')
+    }
+  })
+
+  it('offers a person when asked, in each language', async () => {
+    const { app } = testApp()
+    for (const message of ['Хочу поговорить с живым человеком', 'I want to talk to a real person', '我要找人工客服']) {
+      const { json } = await postChat(app, { message })
+      expect(json.handoff, message).toEqual({ suggested: true, reason: 'requested' })
+    }
+  })
+
+  it('offers a mediator for a money dispute with a merchant', async () => {
+    const { app } = testApp()
+    const { json } = await postChat(app, { message: 'The shop sold me a fake fur coat and refuses to refund my money' })
+    expect(json.handoff.suggested).toBe(true)
+    expect(json.handoff.reason).toBe('dispute')
+  })
+
+  it('offers a mediator after two answers in a row that are not high confidence', async () => {
+    const { app } = testApp()
+    const first = await postChat(app, { message: 'What is the weather tomorrow?' })
+    expect(first.json.handoff.reason).toBeNull()
+    const second = await postChat(app, { message: 'Tell me a joke please', sessionId: first.json.sessionId })
+    expect(second.json.sessionId).toBe(first.json.sessionId)
+    expect(second.json.handoff).toEqual({ suggested: true, reason: 'low-confidence' })
+  })
+
+  it('starts a new session for an unknown session id', async () => {
+    const { app } = testApp()
+    const { res, json } = await postChat(app, { message: 'hello, what is the weather', sessionId: 'unknown_but-valid' })
+    expect(res.status).toBe(200)
+    expect(json.sessionId).not.toBe('unknown_but-valid')
+  })
+
+  it('answers in the language the request names, whatever the message is written in', async () => {
+    const { app } = testApp()
+    const { json } = await postChat(app, { message: 'Мне продали поддельную шубу', lang: 'en' })
+    expect(json.lang).toBe('en')
+    expect(json.answer).not.toMatch(/[а-яё]/i)
+    expect(json.citations[0]?.title).toBe(testRuntime().knowledge.lawTitle(json.citations[0].lawId, 'en'))
+  })
+
+  it('keeps a Russian sentence Russian when it names a Chinese shop', async () => {
+    const { app } = testApp()
+    const { json } = await postChat(app, { message: 'Купила шубу в магазине 黑河皮草城, оказалась подделка' })
+    expect(json.lang).toBe('ru')
+  })
+
+  it('marks citations of a superseded text and says so', async () => {
+    const { app } = testApp()
+    const { json } = await postChat(app, { message: '仲裁协议无效怎么办，仲裁委员会裁决', lang: 'zh' })
+    const arbitration = json.citations.filter((c: { lawId: string }) => c.lawId === 'arbitration-law')
+    expect(arbitration.length).toBeGreaterThan(0)
+    for (const c of arbitration) expect(c.superseded).toBe(true)
+    expect(json.answer).toContain('2026-03-01')
+  })
+})
+
+describe('POST /api/chat — errors', () => {
+  const expectError = (json: any, code: string) => {
+    expect(Object.keys(json)).toEqual(['error'])
+    expect(json.error.code).toBe(code)
+    expect(typeof json.error.message).toBe('string')
+    expect(json.error.message.length).toBeGreaterThan(0)
+    expect(json.error.requestId).toMatch(/.+/)
+    expect(JSON.stringify(json)).not.toMatch(/at .+\.ts:\d+/)
+  }
+
+  it('rejects a body that is not JSON with invalid_json', async () => {
+    const { app } = testApp()
+    const { res, json } = await postChat(app, '{"message": "hi"')
+    expect(res.status).toBe(400)
+    expectError(json, 'invalid_json')
+  })
+
+  it('rejects a missing or non-string message, and other shapes, with invalid_request', async () => {
+    const { app } = testApp()
+    for (const body of [{}, { message: 42 }, [], 'null', '"text"', { message: 'hi', sessionId: 5 }]) {
+      const { res, json } = await postChat(app, body)
+      expect(res.status, JSON.stringify(body)).toBe(400)
+      expectError(json, 'invalid_request')
+    }
+  })
+
+  it('treats whitespace-only as empty, in the user language', async () => {
+    const { app } = testApp()
+    const { res, json } = await postChat(app, { message: ' \n\t\u3000 ', lang: 'ru' })
+    expect(res.status).toBe(400)
+    expectError(json, 'invalid_request')
+    expect(json.error.message).toBe('Пожалуйста, напишите ваш вопрос.')
+  })
+
+  it('accepts 2000 code points after trimming and rejects 2001 with message_too_long', async () => {
+    const { app } = testApp()
+    const ok = await postChat(app, { message: `  ${'😀'.repeat(2000)}  ` })
+    expect(ok.res.status).toBe(200)
+    const tooLong = await postChat(app, { message: 'шуба '.repeat(400) + 'x' })
+    expect(tooLong.res.status).toBe(400)
+    expectError(tooLong.json, 'message_too_long')
+    expect(tooLong.json.error.message).toContain('2000')
+    expect(tooLong.json.error.message).toMatch(/[а-я]/)
+  })
+
+  it('rejects a language other than zh, ru, en with unsupported_lang', async () => {
+    const { app } = testApp()
+    const { res, json } = await postChat(app, { message: 'Hallo', lang: 'de' })
+    expect(res.status).toBe(400)
+    expectError(json, 'unsupported_lang')
+  })
+
+  it('rejects a malformed session id', async () => {
+    const { app } = testApp()
+    for (const sessionId of ['', 'a b', 'x'.repeat(65), '../etc', 'ключ']) {
+      const { res, json } = await postChat(app, { message: 'hello', sessionId })
+      expect(res.status, sessionId).toBe(400)
+      expectError(json, 'invalid_request')
+    }
+  })
+
+  it('rejects a body over 64 KiB with payload_too_large', async () => {
+    const { app } = testApp()
+    const { res, json } = await postChat(app, { message: 'x'.repeat(70 * 1024) })
+    expect(res.status).toBe(413)
+    expectError(json, 'payload_too_large')
+  })
+
+  it('limits requests per client with rate_limited and Retry-After', async () => {
+    const { app } = testApp({ rateLimitPerMinute: 2, clientKey: () => '203.0.113.9' })
+    expect((await postChat(app, { message: 'hello' })).res.status).toBe(200)
+    expect((await postChat(app, { message: 'hello' })).res.status).toBe(200)
+    const { res, json } = await postChat(app, { message: 'hello' }, { 'accept-language': 'zh-CN,zh;q=0.9' })
+    expect(res.status).toBe(429)
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0)
+    expectError(json, 'rate_limited')
+    expect(json.error.message).toMatch(HAN)
+  })
+
+  it('answers unknown paths with not_found in the Accept-Language language', async () => {
+    const { app } = testApp()
+    const res = await app.request('/api/nothing', { headers: { 'accept-language': 'ru-RU,ru;q=0.9,en;q=0.5' } })
+    expect(res.status).toBe(404)
+    const json = (await res.json()) as any
+    expectError(json, 'not_found')
+    expect(json.error.message).toBe('Не найдено.')
+  })
+
+  it('answers a store failure with storage_unavailable, never a 500', async () => {
+    const { app } = testApp()
+    const failing = testApp({})
+    const { StorageUnavailableError } = await import('../src/core/ports.js')
+    const broken = {
+      getSession: async () => null,
+      saveSession: async () => {
+        throw new StorageUnavailableError('disk full')
+      },
+    }
+    const { createApp } = await import('../src/http/app.js')
+    const appWithBrokenStore = createApp({
+      consultation: { ...testRuntime(), sessions: broken, clock: { now: () => new Date() }, ids: { sessionId: () => 'abc' } },
+      version: 'x',
+      rateLimitPerMinute: 0,
+    })
+    const { res, json } = await postChat(appWithBrokenStore, { message: 'шуба подделка' })
+    expect(res.status).toBe(503)
+    expectError(json, 'storage_unavailable')
+    expect(json.error.message).toMatch(/[а-я]/)
+    expect(app).toBeDefined()
+    expect(failing).toBeDefined()
+  })
+})
