@@ -7,16 +7,19 @@ import { join } from 'node:path'
 import { tmpdir } from 'node:os'
 import { loadConsultationRuntime } from '../adapters/node/consultation-runtime.js'
 import { KeywordIndex, DEFAULT_KEYWORD_TUNING, type KeywordTuning } from '../core/retrieval/keyword-index.js'
-import { KeywordRetriever } from '../core/retrieval/retriever.js'
+import { DEFAULT_FUSION_TUNING, type FusionTuning } from '../core/retrieval/retriever.js'
 import { LANGS } from '../core/knowledge/schema.js'
 import { loadEvalSet } from './eval-set.js'
 
 const runtime = loadConsultationRuntime({ cacheDir: join(tmpdir(), 'fabao-index-cache') })
-const base = (runtime.retriever as unknown as { index: KeywordIndex }).index
+const base: KeywordIndex = runtime.retriever.index
 const dev = loadEvalSet().filter((i) => i.split === 'dev' && i.kind === 'retrieval')
 
-function score(tuning: KeywordTuning): { mean: number; perLang: number[] } {
-  const retriever = new KeywordRetriever(base.withTuning(tuning))
+type Tuning = KeywordTuning & FusionTuning & { fusionK: number }
+
+function score(tuning: Tuning): { mean: number; perLang: number[] } {
+  const { k: _k, ...rest } = tuning
+  const retriever = runtime.retriever.withTuning(base.withTuning({ ...tuning, k: 1.2 }), { ...rest, k: tuning.fusionK })
   const perLang = LANGS.map((lang) => {
     let hits = 0
     for (const item of dev) {
@@ -29,21 +32,24 @@ function score(tuning: KeywordTuning): { mean: number; perLang: number[] } {
   return { mean: perLang.reduce((a, b) => a + b, 0) / perLang.length, perLang }
 }
 
-const grid = {
-  native: [0.3, 0.6, 1],
-  expansionZh: [1, 2, 4],
-  expansionTranslated: [0.3, 1],
-  title: [0, 0.3],
-  visitorLawPrior: [1, 1.5, 2.5],
-  k: [1.2],
-  b: [0.4, 0.7, 0.9],
+const grid: Record<string, number[]> = {
+  native: [0.3],
+  expansionZh: [2, 4],
+  expansionTranslated: [0.3],
+  title: [0],
+  visitorLawPrior: [1, 1.5],
+  b: [0.7],
+  fusionK: [5, 20, 60],
+  topicWeight: [0, 0.5, 1, 2, 4],
+  minTopicTerms: [1, 2, 3],
+  topics: [1, 2, 3],
 }
-let best = { tuning: DEFAULT_KEYWORD_TUNING, ...score(DEFAULT_KEYWORD_TUNING) }
+const defaults: Tuning = { ...DEFAULT_KEYWORD_TUNING, ...DEFAULT_FUSION_TUNING, fusionK: DEFAULT_FUSION_TUNING.k, k: 1.2 }
+let best = { tuning: defaults, ...score(defaults) }
 console.log('default', best.mean.toFixed(3), best.perLang.map((x) => x.toFixed(3)).join(' '))
-const keys = Object.keys(grid) as (keyof typeof grid)[]
-const combos = keys.reduce<KeywordTuning[]>(
-  (acc, key) => acc.flatMap((t) => grid[key].map((v) => ({ ...t, [key]: v }))),
-  [{ ...DEFAULT_KEYWORD_TUNING }],
+const combos = Object.keys(grid).reduce<Tuning[]>(
+  (acc, key) => acc.flatMap((t) => grid[key]!.map((v) => ({ ...t, [key]: v }))),
+  [{ ...defaults }],
 )
 for (const tuning of combos) {
   const result = score(tuning)

@@ -8,6 +8,7 @@ import { KnowledgeBase } from '../../core/knowledge/knowledge-base.js'
 import type { Clock, IdSource } from '../../core/ports.js'
 import { KEYWORD_INDEX_FORMAT, KeywordIndex } from '../../core/retrieval/keyword-index.js'
 import { KeywordRetriever, type ArticleRetriever } from '../../core/retrieval/retriever.js'
+import { TopicIndex } from '../../core/retrieval/topic-index.js'
 import { TextAnalyzer } from '../../core/text/analyze.js'
 import { loadKnowledgeBundle } from './knowledge-files.js'
 import { loadLocales } from './locale-files.js'
@@ -17,7 +18,7 @@ export const REPO_ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.u
 export interface ConsultationRuntime {
   knowledge: KnowledgeBase
   analyzer: TextAnalyzer
-  retriever: ArticleRetriever
+  retriever: KeywordRetriever
   i18n: i18n
 }
 
@@ -39,7 +40,7 @@ export function loadConsultationRuntime(options: RuntimeOptions = {}): Consultat
   const analyzer = new TextAnalyzer(bundle.lexicons)
   const index = loadOrBuildIndex(knowledge, analyzer, options.cacheDir)
   const i18n = createI18n(loadLocales(options.localesDir ?? join(REPO_ROOT, 'locales')))
-  return { knowledge, analyzer, retriever: new KeywordRetriever(index), i18n }
+  return { knowledge, analyzer, retriever: new KeywordRetriever(index, new TopicIndex(knowledge, analyzer)), i18n }
 }
 
 function loadOrBuildIndex(knowledge: KnowledgeBase, analyzer: TextAnalyzer, cacheDir?: string): KeywordIndex {

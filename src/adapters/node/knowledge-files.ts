@@ -5,6 +5,7 @@ import {
   GlossaryFileSchema,
   LawSchema,
   LexiconSchema,
+  TopicFileSchema,
   TranslationFileSchema,
   type KnowledgeBundle,
 } from '../../core/knowledge/schema.js'
@@ -36,7 +37,8 @@ export function loadKnowledgeBundle(knowledgeDir: string): KnowledgeBundle {
   const glossary = jsonFiles(join(knowledgeDir, 'glossary')).flatMap(
     (f) => read(f, (d) => GlossaryFileSchema.parse(d)).entries,
   )
+  const topics = jsonFiles(join(knowledgeDir, 'topics')).flatMap((f) => read(f, (d) => TopicFileSchema.parse(d)).topics)
   const lexicon = (lang: string) => read(join(knowledgeDir, 'lexicon', `${lang}.json`), (d) => LexiconSchema.parse(d))
   const lexicons = { zh: lexicon('zh'), ru: lexicon('ru'), en: lexicon('en') }
-  return { laws, lexicons, translations, glossary, hash: hash.digest('hex').slice(0, 12) }
+  return { laws, lexicons, translations, glossary, topics, hash: hash.digest('hex').slice(0, 12) }
 }

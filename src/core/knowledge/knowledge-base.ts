@@ -13,10 +13,12 @@ export class KnowledgeBase {
   readonly articles: ReadonlyMap<string, ArticleRecord>
   readonly hash: string
   readonly glossary: KnowledgeBundle['glossary']
+  readonly topics: KnowledgeBundle['topics']
 
   constructor(bundle: KnowledgeBundle) {
     this.hash = bundle.hash
     this.glossary = bundle.glossary
+    this.topics = bundle.topics
     const laws = new Map<string, Law>()
     const articles = new Map<string, ArticleRecord>()
     for (const law of bundle.laws) {

@@ -116,6 +116,7 @@ export interface KnowledgeBundle {
   lexicons: Lexicons
   translations: TranslationFile[]
   glossary: GlossaryEntry[]
+  topics: Topic[]
   /** Short content hash of knowledge/, part of the service version. */
   hash: string
 }
@@ -144,3 +145,17 @@ export const LexiconSchema = z.object({
 })
 export type Lexicon = z.infer<typeof LexiconSchema>
 export type Lexicons = Record<Lang, Lexicon>
+
+/** A situation a visitor meets, the articles that govern it, and the words people use for it (knowledge/topics). */
+export const TopicSchema = z.object({
+  id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/),
+  articles: z.array(z.string().regex(/^[a-z0-9-]+:[1-9]\d*$/)).min(1).max(5),
+  triggers: z.object({
+    zh: z.array(z.string().min(1)).min(1),
+    ru: z.array(z.string().min(1)).min(1),
+    en: z.array(z.string().min(1)).min(1),
+  }),
+})
+export type Topic = z.infer<typeof TopicSchema>
+
+export const TopicFileSchema = z.object({ domain: z.string().min(1), topics: z.array(TopicSchema).min(1) })

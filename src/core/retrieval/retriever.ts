@@ -1,38 +1,75 @@
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
 import type { Lang } from '../knowledge/schema.js'
 import type { AnalyzedQuestion, KeywordIndex } from './keyword-index.js'
+import type { TopicHit, TopicIndex } from './topic-index.js'
 
 export interface RankedArticle {
   id: string
+  /** Fused ranking score (higher is better; comparable within one question only). */
   score: number
   /** Share of the question's own terms this article accounts for, directly or through a glossary concept (0–1). */
   coverage: number
-  /** How many distinct pieces of evidence matched: own terms plus concepts. */
+  /** How many distinct pieces of evidence matched: own terms, glossary concepts, or a situation topic's triggers. */
   evidence: number
 }
 
 export interface Retrieval {
   analyzed: AnalyzedQuestion
+  topics: TopicHit[]
   ranked: RankedArticle[]
 }
 
-/** Finds the articles for a question; keyword-only today, hybrid once an embedder is plugged in. */
+/** Finds the articles for a question; the HTTP layer and answers do not know how. */
 export interface ArticleRetriever {
   readonly knowledge: KnowledgeBase
   retrieve(question: string, lang: Lang, limit?: number): Retrieval
 }
 
+export interface FusionTuning {
+  /** Reciprocal-rank constant. */
+  k: number
+  /** Weight of situation topics against keyword ranks. */
+  topicWeight: number
+  /** Question terms a topic's triggers must match before it counts. */
+  minTopicTerms: number
+  /** Topics considered per question. */
+  topics: number
+}
+
+/** Tuned with `npm run tune` on the eval dev split. */
+export const DEFAULT_FUSION_TUNING: FusionTuning = { k: 20, topicWeight: 1, minTopicTerms: 2, topics: 2 }
+
+/**
+ * Keyword retrieval (BM25 with glossary expansion) fused by reciprocal rank with situation topics: a question that
+ * matches a topic's everyday wording brings that topic's articles forward.
+ */
 export class KeywordRetriever implements ArticleRetriever {
-  constructor(private readonly index: KeywordIndex) {}
+  constructor(
+    readonly index: KeywordIndex,
+    readonly topicIndex: TopicIndex | null = null,
+    readonly fusion: FusionTuning = DEFAULT_FUSION_TUNING,
+  ) {}
 
   get knowledge(): KnowledgeBase {
     return this.index.knowledge
   }
 
+  withTuning(index: KeywordIndex, fusion: FusionTuning): KeywordRetriever {
+    return new KeywordRetriever(index, this.topicIndex, fusion)
+  }
+
   retrieve(question: string, lang: Lang, limit = 10): Retrieval {
     const analyzed = this.index.analyze(question, lang)
     const own = new Set(analyzed.terms)
-    const ranked = this.index.query(analyzed, limit).map((hit) => {
+    const { k, topicWeight, minTopicTerms } = this.fusion
+    const candidates = new Map<string, RankedArticle>()
+    const candidate = (id: string) => {
+      let c = candidates.get(id)
+      if (!c) candidates.set(id, (c = { id, score: 0, coverage: 0, evidence: 0 }))
+      return c
+    }
+
+    this.index.query(analyzed, 30).forEach((hit, rank) => {
       const matched = new Set(hit.matchedTerms)
       const covered = new Set([...own].filter((t) => matched.has(t)))
       let concepts = 0
@@ -42,13 +79,27 @@ export class KeywordRetriever implements ArticleRetriever {
           for (const t of concept.covers) if (own.has(t)) covered.add(t)
         }
       }
-      return {
-        id: hit.id,
-        score: hit.score,
-        coverage: own.size ? covered.size / own.size : 0,
-        evidence: covered.size + concepts,
-      }
+      const c = candidate(hit.id)
+      c.score += 1 / (k + rank + 1)
+      c.coverage = own.size ? covered.size / own.size : 0
+      c.evidence = covered.size + concepts
     })
-    return { analyzed, ranked }
+
+    const topics = this.topicIndex
+      ? this.topicIndex.match(analyzed.terms, lang, this.fusion.topics).filter((t) => new Set(t.matchedTerms).size >= minTopicTerms)
+      : []
+    topics.forEach((hit, topicRank) => {
+      const strength = new Set(hit.matchedTerms).size
+      hit.topic.articles.forEach((id, position) => {
+        const c = candidate(id)
+        c.score += topicWeight / ((k + topicRank + 1) * (1 + position * 0.5))
+        c.evidence = Math.max(c.evidence, strength + 1)
+        c.coverage = Math.max(c.coverage, own.size ? Math.min(1, strength / own.size) : 0)
+      })
+    })
+
+    const ranked = [...candidates.values()].sort((a, b) => b.score - a.score).slice(0, limit)
+    for (const r of ranked) r.score = Math.round(r.score * 1e6) / 1e6
+    return { analyzed, topics, ranked }
   }
 }
