@@ -34,7 +34,7 @@ function score(tuning: Tuning): { mean: number; perLang: number[] } {
 
 const grid: Record<string, number[]> = {
   native: [0.3],
-  expansionZh: [2, 4],
+  expansionZh: [4],
   expansionTranslated: [0.3],
   title: [0],
   visitorLawPrior: [1, 1.5],

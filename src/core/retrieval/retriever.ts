@@ -37,7 +37,7 @@ export interface FusionTuning {
 }
 
 /** Tuned with `npm run tune` on the eval dev split. */
-export const DEFAULT_FUSION_TUNING: FusionTuning = { k: 20, topicWeight: 1, minTopicTerms: 2, topics: 2 }
+export const DEFAULT_FUSION_TUNING: FusionTuning = { k: 5, topicWeight: 2, minTopicTerms: 2, topics: 2 }
 
 /**
  * Keyword retrieval (BM25 with glossary expansion) fused by reciprocal rank with situation topics: a question that
@@ -93,7 +93,7 @@ export class KeywordRetriever implements ArticleRetriever {
       hit.topic.articles.forEach((id, position) => {
         const c = candidate(id)
         c.score += topicWeight / ((k + topicRank + 1) * (1 + position * 0.5))
-        c.evidence = Math.max(c.evidence, strength + 1)
+        c.evidence = Math.max(c.evidence, strength)
         c.coverage = Math.max(c.coverage, own.size ? Math.min(1, strength / own.size) : 0)
       })
     })
