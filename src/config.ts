@@ -12,6 +12,8 @@ export const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(8787),
   HOST: z.string().min(1).default('0.0.0.0'),
   FABAO_DATA_DIR: z.string().min(1).default('./data'),
+  /** SQLite database file; defaults to $FABAO_DATA_DIR/fabao.db. */
+  FABAO_DB: z.string().min(1).optional(),
   /** Requests per minute per client on /api/* (0 = unlimited). */
   FABAO_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(60),
   /** Trust X-Forwarded-For for the client address (only behind your own reverse proxy). */
@@ -31,4 +33,8 @@ export function readConfig(env: Record<string, string | undefined>): Config {
     throw new Error(`invalid configuration — ${problems}`)
   }
   return parsed.data
+}
+
+export function databaseFile(config: Config): string {
+  return config.FABAO_DB ?? `${config.FABAO_DATA_DIR.replace(/\/+$/, '')}/fabao.db`
 }

@@ -261,3 +261,21 @@ describe('POST /api/chat — errors', () => {
     expect(failing).toBeDefined()
   })
 })
+
+describe('POST /api/chat — error messages in the user language', () => {
+  const expected = {
+    zh: { text: '太长', lang: 'zh' },
+    ru: { text: 'слишком длинное', lang: 'ru' },
+    en: { text: 'too long', lang: 'en' },
+  } as const
+  const filler = { zh: '导游', ru: 'гид ', en: 'guide ' } as const
+  for (const lang of ['zh', 'ru', 'en'] as const) {
+    it(`explains message_too_long in ${lang}, detected from the message itself`, async () => {
+      const { app } = testApp()
+      const { res, json } = await postChat(app, { message: filler[lang].repeat(1200) })
+      expect(res.status).toBe(400)
+      expect(json.error.code).toBe('message_too_long')
+      expect(json.error.message).toContain(expected[lang].text)
+    })
+  }
+})

@@ -8,7 +8,7 @@ const log = config.FABAO_ACCESS_LOG
   ? (line: Record<string, unknown>) => process.stdout.write(JSON.stringify({ t: new Date().toISOString(), ...line }) + '\n')
   : undefined
 const started = Date.now()
-const { app, runtime } = createNodeService(config, log)
+const { app, runtime, sessions } = createNodeService(config, log)
 const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
   console.log(
     JSON.stringify({
@@ -25,7 +25,10 @@ const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOS
 
 const shutdown = (signal: string) => {
   console.log(JSON.stringify({ t: new Date().toISOString(), level: 'info', event: 'shutdown', signal }))
-  server.close(() => process.exit(0))
+  server.close(() => {
+    sessions.close()
+    process.exit(0)
+  })
   setTimeout(() => process.exit(0), 10_000).unref()
 }
 process.on('SIGTERM', () => shutdown('SIGTERM'))

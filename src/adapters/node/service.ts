@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { Context } from 'hono'
 import { getConnInfo } from '@hono/node-server/conninfo'
-import type { Config } from '../../config.js'
-import { MemorySessionStore } from '../../core/ports.js'
+import { databaseFile, type Config } from '../../config.js'
 import { createApp } from '../../http/app.js'
 import { loadConsultationRuntime, randomIds, REPO_ROOT, systemClock } from './consultation-runtime.js'
+import { SqliteSessionStore } from './sqlite-session-store.js'
 
 export const PACKAGE_VERSION: string = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version
 
@@ -28,12 +28,13 @@ export function clientAddress(trustProxy: boolean) {
 export function createNodeService(config: Config, log?: (line: Record<string, unknown>) => void) {
   const dataDir = resolve(config.FABAO_DATA_DIR)
   const runtime = loadConsultationRuntime({ cacheDir: join(dataDir, 'cache') })
+  const sessions = new SqliteSessionStore(resolve(databaseFile(config)))
   const app = createApp({
-    consultation: { ...runtime, sessions: new MemorySessionStore(), clock: systemClock, ids: randomIds },
+    consultation: { ...runtime, sessions, clock: systemClock, ids: randomIds },
     version: `${PACKAGE_VERSION}+${runtime.knowledge.hash}`,
     rateLimitPerMinute: config.FABAO_RATE_LIMIT_PER_MINUTE,
     clientKey: clientAddress(config.FABAO_TRUST_PROXY),
     ...(log ? { log } : {}),
   })
-  return { app, runtime }
+  return { app, runtime, sessions }
 }
