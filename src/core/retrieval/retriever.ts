@@ -93,8 +93,7 @@ export class KeywordRetriever implements ArticleRetriever {
       hit.topic.articles.forEach((id, position) => {
         const c = candidate(id)
         c.score += topicWeight / ((k + topicRank + 1) * (1 + position * 0.5))
-        // Keyword and topic agreeing on an article is stronger evidence than either alone.
-        c.evidence = c.evidence > 0 ? Math.max(c.evidence, strength) + 1 : strength
+        c.evidence = Math.max(c.evidence, strength)
         c.coverage = Math.max(c.coverage, own.size ? Math.min(1, strength / own.size) : 0)
       })
     })
