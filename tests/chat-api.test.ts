@@ -109,6 +109,12 @@ describe('POST /api/chat — answers', () => {
     expect(json.handoff.reason).toBe('dispute')
   })
 
+  it('offers a mediator when a hotel keeps a deposit, even when a general Civil Code article ranks first', async () => {
+    const { app } = testApp()
+    const { json } = await postChat(app, { message: '\u5728\u9152\u5e97\u9000\u623f\u65f6\u62bc\u91d1\u88ab\u6263\u4e86500\uff0c\u8bf4\u6bdb\u5dfe\u810f\u4e86' })
+    expect(json.handoff).toEqual({ suggested: true, reason: 'dispute' })
+  })
+
   it('offers a mediator after two answers in a row that are not high confidence', async () => {
     const { app } = testApp()
     const first = await postChat(app, { message: 'What is the weather tomorrow?' })

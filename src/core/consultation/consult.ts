@@ -74,9 +74,10 @@ export async function consult(deps: ConsultationDeps, request: ChatRequest): Pro
       score: Math.round(hit.score * 1000) / 1000,
     }
   })
-  const family: TopicFamily | null = citations[0] ? knowledge.laws.get(citations[0].lawId)!.family : null
+  const families: TopicFamily[] = citations.map((c) => knowledge.laws.get(c.lawId)!.family)
+  const family = families[0] ?? null
   const previousBand = existing?.turns.at(-1)?.confidence ?? null
-  const handoffReason = decideHandoff({ signals, band, family, previousBand })
+  const handoffReason = decideHandoff({ signals, band, families, previousBand })
 
   const superseded = [...new Set(citations.filter((c) => c.superseded).map((c) => c.lawId))].map((lawId) => ({
     lawId,
