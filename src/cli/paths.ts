@@ -1,8 +1,7 @@
-import { dirname, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { resolve } from 'node:path'
+import { REPO_ROOT } from '../adapters/node/consultation-runtime.js'
 
-/** The repository root, whatever the working directory. */
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+export { REPO_ROOT }
 export const KNOWLEDGE_DIR = resolve(REPO_ROOT, 'knowledge')
 /** The Chinese source texts; only build scripts and tests read them, never the running service. */
 export const SHARED_REGULATIONS_DIR = resolve(

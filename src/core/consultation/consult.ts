@@ -54,7 +54,7 @@ export async function consult(deps: ConsultationDeps, request: ChatRequest): Pro
   const textLang = analyzer.detectLanguage(request.message, existing?.lang ?? request.fallbackLang ?? 'en')
   const lang = request.lang ?? textLang
 
-  const signals = readSignals(request.message, textLang, analyzer, analyzer.lexicons)
+  const signals = readSignals(request.message, textLang, analyzer)
   const retrieval = retriever.retrieve(request.message, textLang)
   const { band, cited } = assessConfidence(retrieval, deps.confidence ?? DEFAULT_CONFIDENCE_POLICY)
 

@@ -1,4 +1,4 @@
-import { EMERGENCY_SERVICES, type EmergencyService, type Lang, type Lexicons } from '../knowledge/schema.js'
+import { EMERGENCY_SERVICES, type EmergencyService, type Lang } from '../knowledge/schema.js'
 import type { TextAnalyzer } from '../text/analyze.js'
 
 /** The national numbers that never change, by emergency service. */
@@ -22,7 +22,8 @@ export interface QuestionSignals {
  * Reads emergency, handoff and dispute wording in the question's language — and in every language, since a Russian
  * tourist may type «110 помогите» or paste Chinese. Lexicon phrases are data (knowledge/lexicon).
  */
-export function readSignals(question: string, lang: Lang, analyzer: TextAnalyzer, lexicons: Lexicons): QuestionSignals {
+export function readSignals(question: string, lang: Lang, analyzer: TextAnalyzer): QuestionSignals {
+  const lexicons = analyzer.lexicons
   const text = analyzer.normalizeForPhrases(question)
   const langs: Lang[] = [lang, ...(['zh', 'ru', 'en'] as const).filter((l) => l !== lang)]
   const has = (pick: (l: Lang) => readonly string[]) =>

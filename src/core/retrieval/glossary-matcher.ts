@@ -7,15 +7,24 @@ export interface MatchedConcept {
   matched: string
   /** The question's own terms this concept accounts for. */
   covers: string[]
+  /** Search terms of the entry's statute wording (zh), analysed once. */
+  statuteTerms: string[]
+  /** Search terms of the canonical rendering in the question's language (ru/en; empty for zh). */
+  renderingTerms: string[]
 }
 
 interface CompiledVariant {
   entry: GlossaryEntry
   text: string
-  /** Stems that must all occur in the question (ru/en); empty for Chinese variants, matched as substrings. */
+  /** Stems that must all occur in the question (ru/en); for Chinese variants, matched as substrings, their terms. */
   stems: string[]
   /** Set when the phrase must also occur as written (its stop words carry the meaning). */
   asWritten?: string | null
+}
+
+interface CompiledEntry {
+  statuteTerms: string[]
+  rendering: Record<'ru' | 'en', string[]>
 }
 
 /**
@@ -25,10 +34,17 @@ interface CompiledVariant {
 export class GlossaryMatcher {
   private readonly chinese: CompiledVariant[] = []
   private readonly byLang: Record<'ru' | 'en', CompiledVariant[]> = { ru: [], en: [] }
+  private readonly compiled = new Map<string, CompiledEntry>()
 
-  constructor(entries: readonly GlossaryEntry[], private readonly analyzer: TextAnalyzer) {
+  constructor(entries: readonly GlossaryEntry[], analyzer: TextAnalyzer) {
     for (const entry of entries) {
-      for (const text of [...entry.zh, ...entry.zhColloquial]) this.chinese.push({ entry, text, stems: [] })
+      this.compiled.set(entry.id, {
+        statuteTerms: entry.zh.flatMap((term) => analyzer.analyze(term, 'zh')),
+        rendering: { ru: analyzer.analyze(entry.ru[0]!, 'ru'), en: analyzer.analyze(entry.en[0]!, 'en') },
+      })
+      for (const text of [...entry.zh, ...entry.zhColloquial]) {
+        this.chinese.push({ entry, text, stems: analyzer.analyze(text, 'zh') })
+      }
       for (const lang of ['ru', 'en'] as const) {
         for (const text of entry[lang]) {
           const stems = analyzer.analyze(text, lang)
@@ -41,22 +57,29 @@ export class GlossaryMatcher {
     }
   }
 
-  match(question: string, lang: Lang, questionTerms: readonly string[]): MatchedConcept[] {
+  /** `normalizedForPhrases` is the question as `TextAnalyzer.normalizeForPhrases` gives it. */
+  match(question: string, lang: Lang, questionTerms: readonly string[], normalizedForPhrases: string): MatchedConcept[] {
     const found = new Map<string, MatchedConcept>()
+    const concept = (variant: CompiledVariant): MatchedConcept => {
+      const compiled = this.compiled.get(variant.entry.id)!
+      return {
+        entry: variant.entry,
+        matched: variant.text,
+        covers: variant.stems,
+        statuteTerms: compiled.statuteTerms,
+        renderingTerms: lang === 'zh' ? [] : compiled.rendering[lang],
+      }
+    }
     const normalized = question.normalize('NFKC')
     for (const variant of this.chinese) {
-      if (!found.has(variant.entry.id) && normalized.includes(variant.text)) {
-        const covers = this.analyzer.analyze(variant.text, 'zh')
-        found.set(variant.entry.id, { entry: variant.entry, matched: variant.text, covers })
-      }
+      if (!found.has(variant.entry.id) && normalized.includes(variant.text)) found.set(variant.entry.id, concept(variant))
     }
     if (lang !== 'zh') {
       const terms = new Set(questionTerms)
-      const phrases = this.analyzer.normalizeForPhrases(question)
       for (const variant of this.byLang[lang]) {
         if (found.has(variant.entry.id) || !variant.stems.every((s) => terms.has(s))) continue
-        if (variant.asWritten && !phrases.includes(` ${variant.asWritten.toLowerCase()} `)) continue
-        found.set(variant.entry.id, { entry: variant.entry, matched: variant.text, covers: variant.stems })
+        if (variant.asWritten && !normalizedForPhrases.includes(` ${variant.asWritten.toLowerCase()} `)) continue
+        found.set(variant.entry.id, concept(variant))
       }
     }
     return [...found.values()]

@@ -135,32 +135,20 @@ export class KeywordIndex {
   }
 
   analyze(question: string, lang: Lang): AnalyzedQuestion {
-    const analyzeText = (text: string, l: Lang) => this.analyzer.analyze(text, l)
-    const terms = analyzeText(question, lang)
-    const concepts = this.glossary.match(question, lang, terms).map((concept) => ({
-      ...concept,
-      expansion: [
-        ...concept.entry.zh.flatMap((term) => analyzeText(term, 'zh')),
-        ...(lang === 'zh' ? [] : analyzeText(concept.entry[lang][0]!, lang)),
-      ],
-    }))
+    const terms = this.analyzer.analyze(question, lang)
+    const matched = this.glossary.match(question, lang, terms, this.analyzer.normalizeForPhrases(question))
+    const concepts = matched.map((c) => ({ ...c, expansion: [...c.statuteTerms, ...c.renderingTerms] }))
     const t = this.tuning
-    const queries: AnalyzedQuestion['queries'] = []
-    const nativeField = lang
-    queries.push({ field: nativeField, terms, weight: t.native })
+    const queries: AnalyzedQuestion['queries'] = [{ field: lang, terms, weight: t.native }]
     if (lang !== 'zh') {
       // Chinese characters typed inside a Russian or English question (a shop sign, a receipt) search the zh text.
       const han = terms.filter((term) => /\p{Script=Han}/u.test(term))
       if (han.length > 0) queries.push({ field: 'zh', terms: han, weight: t.native })
     }
-    const expansionZh = new Set<string>()
-    const expansionTranslated = new Set<string>()
-    for (const { entry } of concepts) {
-      for (const term of entry.zh) for (const z of analyzeText(term, 'zh')) expansionZh.add(z)
-      if (lang !== 'zh') for (const s of analyzeText(entry[lang][0]!, lang)) expansionTranslated.add(s)
-    }
+    const expansionZh = new Set(concepts.flatMap((c) => c.statuteTerms))
+    const expansionTranslated = new Set(concepts.flatMap((c) => c.renderingTerms))
     if (expansionZh.size > 0) queries.push({ field: 'zh', terms: [...expansionZh], weight: t.expansionZh })
-    if (expansionTranslated.size > 0 && lang !== 'zh') {
+    if (expansionTranslated.size > 0) {
       queries.push({ field: lang, terms: [...expansionTranslated], weight: t.expansionTranslated })
     }
     queries.push({ field: 'title', terms: [...terms, ...expansionZh], weight: t.title })
