@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { postChat, testApp, testRuntime } from './support/runtime.js'
+import { fixedClock, postChat, testApp, testRuntime } from './support/runtime.js'
 
 const HAN = /\p{Script=Han}/u
 
@@ -152,6 +152,38 @@ describe('POST /api/chat — answers', () => {
     expect(arbitration.length).toBeGreaterThan(0)
     for (const c of arbitration) expect(c.superseded).toBe(true)
     expect(json.answer).toContain('2026-03-01')
+  })
+
+  it('before the revision is in force, cites the text as current and says when it will be replaced', async () => {
+    const { app } = testApp({}, { clock: fixedClock('2026-02-28T15:59:00Z') }) // 23:59 in Beijing
+    for (const [lang, soon] of [['zh', '\u5c06\u4e8e'], ['ru', '\u0441 2026-03-01 \u0435\u0433\u043e \u0437\u0430\u043c\u0435\u043d\u0438\u0442'], ['en', 'replaces it on 2026-03-01']] as const) {
+      const { json } = await postChat(app, { message: '\u4ef2\u88c1\u534f\u8bae\u65e0\u6548\u600e\u4e48\u529e\uff0c\u4ef2\u88c1\u59d4\u5458\u4f1a\u88c1\u51b3', lang })
+      const arbitration = json.citations.filter((c: { lawId: string }) => c.lawId === 'arbitration-law')
+      expect(arbitration.length).toBeGreaterThan(0)
+      for (const c of arbitration) expect(c.superseded).toBe(false)
+      expect(json.answer).toContain('2026-03-01')
+      expect(json.answer).toContain(soon)
+    }
+    const after = testApp({}, { clock: fixedClock('2026-02-28T16:00:00Z') }) // 00:00 on 1 March in Beijing
+    const { json } = await postChat(after.app, { message: '\u4ef2\u88c1\u534f\u8bae\u65e0\u6548\u600e\u4e48\u529e\uff0c\u4ef2\u88c1\u59d4\u5458\u4f1a\u88c1\u51b3', lang: 'en' })
+    expect(json.citations.some((c: { superseded: boolean }) => c.superseded)).toBe(true)
+    expect(json.answer).toContain('was replaced by a revised version in force from 2026-03-01')
+  })
+
+  it('tells a consumer that the 2024 implementing regulation exists and is not held, in each language', async () => {
+    const { app } = testApp()
+    const cases = [
+      ['zh', '\u5546\u5bb6\u5356\u5047\u8d27\u4e0d\u7ed9\u9000\u8d27\uff0c\u6d88\u8d39\u8005\u600e\u4e48\u7ef4\u6743', '\u6d88\u8d39\u8005\u6743\u76ca\u4fdd\u62a4\u6cd5\u5b9e\u65bd\u6761\u4f8b'],
+      ['ru', '\u041f\u0440\u043e\u0434\u0430\u0432\u0435\u0446 \u043f\u0440\u043e\u0434\u0430\u043b \u043f\u043e\u0434\u0434\u0435\u043b\u043a\u0443 \u0438 \u043e\u0442\u043a\u0430\u0437\u044b\u0432\u0430\u0435\u0442\u0441\u044f \u0432\u0435\u0440\u043d\u0443\u0442\u044c \u0434\u0435\u043d\u044c\u0433\u0438 \u043f\u043e\u0442\u0440\u0435\u0431\u0438\u0442\u0435\u043b\u044e', '\u041f\u043e\u043b\u043e\u0436\u0435\u043d\u0438\u0435 \u043e \u043f\u0440\u0438\u043c\u0435\u043d\u0435\u043d\u0438\u0438'],
+      ['en', 'The shop sold me a fake and refuses to refund me, what are my consumer rights?', 'Regulation for the Implementation of the Consumer Rights Protection Law'],
+    ] as const
+    for (const [lang, message, title] of cases) {
+      const { json } = await postChat(app, { message })
+      expect(json.lang).toBe(lang)
+      expect(json.citations.some((c: { lawId: string }) => c.lawId === 'consumer-rights-protection-law')).toBe(true)
+      expect(json.answer).toContain(title)
+      expect(json.answer).toContain('2024-07-01')
+    }
   })
 })
 

@@ -15,13 +15,13 @@ export function testRuntime(): ConsultationRuntime {
 export const fixedClock = (iso = '2026-11-23T10:00:00Z'): Clock => ({ now: () => new Date(iso) })
 
 let counter = 0
-export function testApp(overrides: Partial<AppDeps> = {}) {
+export function testApp(overrides: Partial<AppDeps> = {}, options: { clock?: Clock } = {}) {
   const sessions = new MemorySessionStore()
   const app = createApp({
     consultation: {
       ...testRuntime(),
       sessions,
-      clock: fixedClock(),
+      clock: options.clock ?? fixedClock(),
       ids: { sessionId: () => `test-session-${++counter}-abcdefghijklmnop` },
     },
     version: '0.0.0+test',

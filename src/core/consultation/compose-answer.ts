@@ -27,8 +27,10 @@ export interface AnswerParts {
   emergency: EmergencyService[]
   family: TopicFamily | null
   handoffReason: HandoffReason | null
-  /** Dates (YYYY-MM-DD) from which cited superseded texts were replaced, by law id. */
-  superseded: { lawId: string; replacedOn: string }[]
+  /** Cited laws whose text in the set is replaced by a revision (`replaced`) or will be on `on` (YYYY-MM-DD). */
+  revisions: { lawId: string; on: string; replaced: boolean }[]
+  /** Instruments that bear on the cited laws but are not in the set, with their titles in the answer language. */
+  related: { title: string; on: string; inForce: boolean }[]
 }
 
 /**
@@ -50,8 +52,11 @@ export function composeAnswer(parts: AnswerParts, i18n: i18n, knowledge: Knowled
     for (const c of parts.citations) lines.push(t('answer.citation', { title: c.title, article: c.article }))
     if (parts.lang !== 'zh') lines.push(t('answer.translationNotice'))
   }
-  for (const { lawId, replacedOn } of parts.superseded) {
-    lines.push(t('answer.superseded', { title: knowledge.lawTitle(lawId, parts.lang), date: replacedOn }))
+  for (const { lawId, on, replaced } of parts.revisions) {
+    lines.push(t(replaced ? 'answer.superseded' : 'answer.supersededSoon', { title: knowledge.lawTitle(lawId, parts.lang), date: on }))
+  }
+  for (const { title, on, inForce } of parts.related) {
+    lines.push(t(inForce ? 'answer.relatedNotInSet' : 'answer.relatedNotInSetSoon', { title, date: on }))
   }
   if (parts.band !== 'none' && parts.family) {
     const steps = listFor(i18n, parts.lang, `nextSteps.${parts.family}`)

@@ -79,12 +79,15 @@ export async function consult(deps: ConsultationDeps, request: ChatRequest): Pro
   const previousBand = existing?.turns.at(-1)?.confidence ?? null
   const handoffReason = decideHandoff({ signals, band, families, previousBand })
 
-  const superseded = [...new Set(citations.filter((c) => c.superseded).map((c) => c.lawId))].map((lawId) => ({
-    lawId,
-    replacedOn: knowledge.laws.get(lawId)!.replacement!.inForceFrom,
-  }))
+  const citedLaws = [...new Set(citations.map((c) => c.lawId))].map((lawId) => knowledge.laws.get(lawId)!)
+  const revisions = citedLaws.flatMap((law) =>
+    law.replacement ? [{ lawId: law.id, on: law.replacement.inForceFrom, replaced: today >= law.replacement.inForceFrom }] : [],
+  )
+  const related = citedLaws.flatMap((law) =>
+    (law.relatedNotInSet ?? []).map((r) => ({ title: lang === 'zh' ? r.titleZh : r.titles[lang], on: r.inForceFrom, inForce: today >= r.inForceFrom })),
+  )
   const answer = composeAnswer(
-    { lang, band, citations, emergency: signals.emergency, family, handoffReason, superseded },
+    { lang, band, citations, emergency: signals.emergency, family, handoffReason, revisions, related },
     i18n,
     knowledge,
   )

@@ -24,10 +24,21 @@ export const CatalogEntrySchema = z.object({
   kind: LawKindSchema,
   version: z.string().min(1),
   titles: z.object({ zh: TitleSchema, ru: TitleSchema, en: TitleSchema }),
+  /** `full`: every article has ru/en translations; `selected`: the articles a visitor meets (issue 4). */
+  translationScope: z.enum(['full', 'selected']).default('selected'),
   /** A later text that replaces this one; the set holds only the older text. */
   replacement: z.object({ version: z.string().min(1), inForceFrom: IsoDateSchema }).optional(),
   /** Related instruments that exist but are not in the set (answers mention them). */
-  relatedNotInSet: z.array(z.object({ titleZh: z.string().min(1), inForceFrom: IsoDateSchema })).optional(),
+  relatedNotInSet: z
+    .array(
+      z.object({
+        titleZh: z.string().min(1),
+        /** Our rendering of the title, for answers in ru/en. */
+        titles: z.object({ ru: z.string().min(1), en: z.string().min(1) }),
+        inForceFrom: IsoDateSchema,
+      }),
+    )
+    .optional(),
 })
 export type CatalogEntry = z.infer<typeof CatalogEntrySchema>
 
@@ -75,6 +86,12 @@ export function articleId(lawId: string, article: number): string {
  */
 export const GlossaryEntrySchema = z.object({
   id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/),
+  /**
+   * `term`: a legal term whose first ru/en item is its rendering; every translation of an article using the zh term
+   * must render it (knowledge:check). `concept`: a situation people describe (fake fur, taxi overcharge) mapped to the
+   * statute wording that governs it, for retrieval only; its ru/en words are not renderings of its zh.
+   */
+  kind: z.enum(['term', 'concept']).default('term'),
   /** Terms exactly as they occur in statute text (each must occur in at least one article). */
   zh: z.array(z.string().min(1)).min(1),
   /** What people say in Chinese instead (假货, 退钱, 宰客). */
@@ -90,7 +107,8 @@ export const GlossaryFileSchema = z.object({
   entries: z.array(GlossaryEntrySchema).min(1),
 })
 
-export const TranslationLangSchema = z.enum(['ru', 'en'])
+export const TRANSLATION_LANGS = ['ru', 'en'] as const
+export const TranslationLangSchema = z.enum(TRANSLATION_LANGS)
 export type TranslationLang = z.infer<typeof TranslationLangSchema>
 
 /** Our unofficial rendering of articles of one law in one language; see knowledge/translations/STYLE.md. */
