@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { parseOfficeHours } from './core/mediation/sla.js'
 
 const flag = z
   .enum(['on', 'off', 'true', 'false', '1', '0'])
@@ -20,6 +21,27 @@ export const ConfigSchema = z.object({
   FABAO_TRUST_PROXY: flag.default(false),
   /** One JSON line per request on stdout (request id, method, path, status, latency; never bodies). */
   FABAO_ACCESS_LOG: flag.default(true),
+  /** Public base URL of the central server (case links, QR codes); https turns on Secure cookies. */
+  FABAO_PUBLIC_URL: z.url().optional(),
+  /** Keys access-code digests; default: a random key made once in $FABAO_DATA_DIR/secret.key. At least 32 characters. */
+  FABAO_SECRET: z.string().min(32).optional(),
+  /** Office hours in Beijing time, e.g. "Mon-Fri 09:00-18:00"; empty = SLA clocks run around the clock. */
+  FABAO_OFFICE_HOURS: z.string().default('').refine((v) => {
+    try {
+      parseOfficeHours(v)
+      return true
+    } catch {
+      return false
+    }
+  }, 'expected e.g. "Mon-Fri 09:00-18:00"'),
+  /** Chats that never became a case are deleted after this many days. */
+  FABAO_CHAT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
+  /** Personal data of closed cases is erased after this many days. */
+  FABAO_CASE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  /** The people's mediation committee named on printed agreements; no default (printing says it is not configured). */
+  FABAO_MEDIATION_COMMITTEE: z.string().min(1).optional(),
+  /** How long a mediator stays signed in. */
+  FABAO_MEDIATOR_SESSION_HOURS: z.coerce.number().int().min(1).max(72).default(12),
 })
 export type Config = z.infer<typeof ConfigSchema>
 

@@ -276,27 +276,17 @@ describe('POST /api/chat — errors', () => {
   })
 
   it('answers a store failure with storage_unavailable, never a 500', async () => {
-    const { app } = testApp()
-    const failing = testApp({})
     const { StorageUnavailableError } = await import('../src/core/ports.js')
-    const broken = {
-      getSession: async () => null,
-      saveSession: async () => {
-        throw new StorageUnavailableError('disk full')
-      },
+    const { SqliteStore } = await import('../src/adapters/node/sqlite-store.js')
+    const broken = new SqliteStore(':memory:')
+    broken.saveSession = async () => {
+      throw new StorageUnavailableError('disk full')
     }
-    const { createApp } = await import('../src/http/app.js')
-    const appWithBrokenStore = createApp({
-      consultation: { ...testRuntime(), sessions: broken, clock: { now: () => new Date() }, ids: { sessionId: () => 'abc' } },
-      version: 'x',
-      rateLimitPerMinute: 0,
-    })
-    const { res, json } = await postChat(appWithBrokenStore, { message: 'шуба подделка' })
+    const { app } = testApp({}, { store: broken })
+    const { res, json } = await postChat(app, { message: 'шуба подделка' })
     expect(res.status).toBe(503)
     expectError(json, 'storage_unavailable')
     expect(json.error.message).toMatch(/[а-я]/)
-    expect(app).toBeDefined()
-    expect(failing).toBeDefined()
   })
 })
 

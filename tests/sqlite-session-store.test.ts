@@ -2,10 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { SqliteSessionStore } from '../src/adapters/node/sqlite-session-store.js'
+import { SqliteStore as SqliteSessionStore } from '../src/adapters/node/sqlite-store.js'
 import { MemorySessionStore, type ChatSession, type SessionStore } from '../src/core/ports.js'
-import { createApp } from '../src/http/app.js'
-import { fixedClock, postChat, testRuntime } from './support/runtime.js'
+import { postChat, testApp } from './support/runtime.js'
 
 const dirs: string[] = []
 const tempDb = () => {
@@ -50,19 +49,14 @@ describe('SqliteSessionStore', () => {
     first.close()
     const second = new SqliteSessionStore(file)
     expect(await second.getSession('kept')).toEqual(session('kept'))
-    expect(second.db.pragma('journal_mode', { simple: true })).toBe('wal')
-    expect(second.db.pragma('synchronous', { simple: true })).toBe(2)
+    expect(second.database.pragma('journal_mode', { simple: true })).toBe('wal')
+    expect(second.database.pragma('synchronous', { simple: true })).toBe(2)
     second.close()
   })
 
   it('remembers the previous answer across a server restart (low-confidence handoff)', async () => {
     const file = tempDb()
-    const appOn = (store: SqliteSessionStore) =>
-      createApp({
-        consultation: { ...testRuntime(), sessions: store, clock: fixedClock(), ids: { sessionId: () => 'restart-session-0123456789' } },
-        version: 'x',
-        rateLimitPerMinute: 0,
-      })
+    const appOn = (store: SqliteSessionStore) => testApp({}, { store }).app
     const store1 = new SqliteSessionStore(file)
     const first = await postChat(appOn(store1), { message: 'What is the weather tomorrow?' })
     store1.close()
@@ -76,15 +70,11 @@ describe('SqliteSessionStore', () => {
   it('answers 503 storage_unavailable when the disk is full, and keeps what was written before', async () => {
     const file = tempDb()
     const store = new SqliteSessionStore(file)
-    const app = createApp({
-      consultation: { ...testRuntime(), sessions: store, clock: fixedClock(), ids: { sessionId: () => `full-${Math.random().toString(36).slice(2)}-xxxxxxxxxxxx` } },
-      version: 'x',
-      rateLimitPerMinute: 0,
-    })
+    const { app } = testApp({}, { store })
     const ok = await postChat(app, { message: 'шуба подделка' })
     expect(ok.res.status).toBe(200)
-    const pages = store.db.pragma('page_count', { simple: true }) as number
-    store.db.pragma(`max_page_count = ${pages}`)
+    const pages = store.database.pragma('page_count', { simple: true }) as number
+    store.database.pragma(`max_page_count = ${pages}`)
     let full: Awaited<ReturnType<typeof postChat>> | undefined
     for (let i = 0; i < 50 && !full; i++) {
       const r = await postChat(app, { message: `Купила шубу номер ${i} ${'очень длинный текст '.repeat(80)}` })

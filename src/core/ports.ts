@@ -19,6 +19,8 @@ export interface SessionTurn {
   lang: Lang
   confidence: ConfidenceBand
   citations: string[]
+  /** The bot's answer, for the transcript a mediator reads (absent in turns stored before it was kept). */
+  answer?: string | undefined
 }
 
 export interface ChatSession {

@@ -1,7 +1,11 @@
 import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { i18n } from 'i18next'
-import { consult, type ConsultationDeps } from '../core/consultation/consult.js'
+import type { ConsultationDeps } from '../core/consultation/consult.js'
+import { converse } from '../core/mediation/conversation.js'
+import { MediationError } from '../core/mediation/mediation.js'
+import { caseRoutes } from './case-routes.js'
+import { mediatorRoutes, type MediatorRouteDeps } from './mediator-routes.js'
 import type { Lang } from '../core/knowledge/schema.js'
 import { StorageUnavailableError } from '../core/ports.js'
 import { parseChatBody } from './chat-request.js'
@@ -13,6 +17,8 @@ export const MAX_BODY_BYTES = 64 * 1024
 
 export interface AppDeps {
   consultation: ConsultationDeps
+  /** Cases, mediator accounts, SLA policy and quick replies; the store is the same one that holds chat sessions. */
+  mediation: MediatorRouteDeps
   /** `<package version>+<knowledge hash>`. */
   version: string
   /** Requests per minute per client on /api/* (0 = unlimited). */
@@ -41,7 +47,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
         ? error
         : error instanceof StorageUnavailableError
           ? new ApiError('storage_unavailable')
-          : new ApiError('internal')
+          : error instanceof MediationError
+            ? fromMediationError(error)
+            : new ApiError('internal')
     if (apiError.code === 'internal') {
       deps.log?.({ level: 'error', requestId: c.var.requestId, error: (error as Error)?.name ?? 'Error' })
     }
@@ -102,10 +110,35 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     const hint = fallbackLang(c)
     const input = parseChatBody(body, (message) => (message ? analyzer.detectLanguage(message, hint) : hint))
     c.set('lang', input.lang ?? analyzer.detectLanguage(input.message, hint))
-    const reply = await consult(deps.consultation, { ...input, fallbackLang: hint })
+    const reply = await converse(deps.consultation, deps.mediation.mediation, { ...input, fallbackLang: hint })
     c.header('Cache-Control', 'no-store')
     return c.json(reply)
   })
 
+  app.route('/api', caseRoutes({ mediation: deps.mediation.mediation, sla: deps.mediation.sla }))
+  app.route('/api/mediator', mediatorRoutes(deps.mediation))
+
   return app
+}
+
+/** The one mapping from mediation rules to the HTTP contract. */
+function fromMediationError(error: MediationError): ApiError {
+  switch (error.code) {
+    case 'session_not_found':
+      return new ApiError('session_not_found')
+    case 'case_not_found':
+    case 'mediator_not_found':
+      return new ApiError('not_found')
+    case 'case_open':
+      return new ApiError('case_open')
+    case 'consent_required':
+      return new ApiError('consent_required')
+    case 'case_closed':
+      return new ApiError('case_closed')
+    case 'not_assignee':
+      return new ApiError('forbidden')
+    case 'transition_not_allowed':
+    case 'case_changed':
+      return new ApiError('case_conflict')
+  }
 }

@@ -11,6 +11,13 @@ export type ErrorCode =
   | 'rate_limited'
   | 'not_found'
   | 'unauthorized'
+  | 'forbidden'
+  | 'csrf_failed'
+  | 'consent_required'
+  | 'session_not_found'
+  | 'case_open'
+  | 'case_closed'
+  | 'case_conflict'
   | 'storage_unavailable'
   | 'internal'
 
@@ -23,6 +30,13 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   rate_limited: 429,
   not_found: 404,
   unauthorized: 401,
+  forbidden: 403,
+  csrf_failed: 403,
+  consent_required: 400,
+  session_not_found: 404,
+  case_open: 409,
+  case_closed: 409,
+  case_conflict: 409,
   storage_unavailable: 503,
   internal: 500,
 }

@@ -1,13 +1,19 @@
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Resource } from 'i18next'
 import { LANGS } from '../../core/knowledge/schema.js'
 
-/** Reads locales/{zh,ru,en}/translation.json into an i18next resource. */
+/** Reads locales/{zh,ru,en}/*.json into an i18next resource, one namespace per file (translation, privacy, …). */
 export function loadLocales(localesDir: string): Resource {
   const resources: Resource = {}
   for (const lang of LANGS) {
-    resources[lang] = { translation: JSON.parse(readFileSync(join(localesDir, lang, 'translation.json'), 'utf8')) }
+    const dir = join(localesDir, lang)
+    resources[lang] = Object.fromEntries(
+      readdirSync(dir)
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+        .map((f) => [f.slice(0, -5), JSON.parse(readFileSync(join(dir, f), 'utf8'))]),
+    )
   }
   return resources
 }

@@ -1,6 +1,7 @@
 /** npm start — the embedded Node server. Every setting comes from environment variables (see README). */
 import { serve } from '@hono/node-server'
 import { readConfig } from '../../config.js'
+import { applyRetention } from '../../core/mediation/mediation.js'
 import { createNodeService } from './service.js'
 
 const config = readConfig(process.env)
@@ -8,7 +9,7 @@ const log = config.FABAO_ACCESS_LOG
   ? (line: Record<string, unknown>) => process.stdout.write(JSON.stringify({ t: new Date().toISOString(), ...line }) + '\n')
   : undefined
 const started = Date.now()
-const { app, runtime, sessions } = createNodeService(config, log)
+const { app, runtime, store, mediation } = createNodeService(config, log)
 const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
   console.log(
     JSON.stringify({
@@ -23,10 +24,18 @@ const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOS
   )
 })
 
+// Retention: chats that never became a case, and personal data of closed cases — at start, then hourly.
+const retain = () =>
+  applyRetention(mediation, { chatDays: config.FABAO_CHAT_RETENTION_DAYS, caseDays: config.FABAO_CASE_RETENTION_DAYS })
+    .then((r) => console.log(JSON.stringify({ t: new Date().toISOString(), level: 'info', event: 'retention', ...r })))
+    .catch((e: Error) => console.log(JSON.stringify({ t: new Date().toISOString(), level: 'error', event: 'retention', error: e.name })))
+void retain()
+setInterval(retain, 3_600_000).unref()
+
 const shutdown = (signal: string) => {
   console.log(JSON.stringify({ t: new Date().toISOString(), level: 'info', event: 'shutdown', signal }))
   server.close(() => {
-    sessions.close()
+    store.close()
     process.exit(0)
   })
   setTimeout(() => process.exit(0), 10_000).unref()

@@ -2,12 +2,27 @@ import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { Context } from 'hono'
 import { getConnInfo } from '@hono/node-server/conninfo'
+import { z } from 'zod'
 import { databaseFile, type Config } from '../../config.js'
+import type { AccountDeps } from '../../core/mediation/accounts.js'
+import type { MediationDeps } from '../../core/mediation/mediation.js'
+import { DEFAULT_SLA_POLICY, parseOfficeHours, type SlaPolicy } from '../../core/mediation/sla.js'
+import type { Clock } from '../../core/ports.js'
 import { createApp } from '../../http/app.js'
-import { loadConsultationRuntime, randomIds, REPO_ROOT, systemClock } from './consultation-runtime.js'
-import { SqliteSessionStore } from './sqlite-session-store.js'
+import type { QuickReply } from '../../http/mediator-routes.js'
+import { loadConsultationRuntime, randomIds, REPO_ROOT, systemClock, type ConsultationRuntime } from './consultation-runtime.js'
+import { loadServerSecret, nodeCaseKeys, nodeSessionTokens, scryptPasswords } from './secrets.js'
+import { SqliteStore } from './sqlite-store.js'
 
 export const PACKAGE_VERSION: string = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version
+
+const QuickRepliesSchema = z.object({
+  phrases: z.array(z.object({ id: z.string().min(1), zh: z.string().min(1), ru: z.string().min(1), en: z.string().min(1) })).min(1),
+})
+
+export function loadQuickReplies(): QuickReply[] {
+  return QuickRepliesSchema.parse(JSON.parse(readFileSync(join(REPO_ROOT, 'knowledge', 'mediation', 'quick-replies.json'), 'utf8'))).phrases
+}
 
 /** The client address for rate limiting: the socket peer, or the first X-Forwarded-For hop behind a trusted proxy. */
 export function clientAddress(trustProxy: boolean) {
@@ -24,17 +39,43 @@ export function clientAddress(trustProxy: boolean) {
   }
 }
 
-/** Builds the whole Node service from configuration: knowledge, retrieval, sessions, HTTP app. */
+export function slaPolicy(config: Config): SlaPolicy {
+  return { ...DEFAULT_SLA_POLICY, officeHours: parseOfficeHours(config.FABAO_OFFICE_HOURS) }
+}
+
+/** The mediation and account ports over one store (also used by the CLI commands). */
+export function mediationPorts(config: Config, store: SqliteStore, runtime: Pick<ConsultationRuntime, 'knowledge'>, clock: Clock = systemClock) {
+  const secret = loadServerSecret(config.FABAO_SECRET, join(resolve(config.FABAO_DATA_DIR), 'secret.key'))
+  const mediation: MediationDeps = { store, clock, keys: nodeCaseKeys(secret), knowledge: runtime.knowledge }
+  const accounts: AccountDeps = {
+    store,
+    clock,
+    passwords: scryptPasswords,
+    tokens: nodeSessionTokens,
+    sessionHours: config.FABAO_MEDIATOR_SESSION_HOURS,
+  }
+  return { mediation, accounts }
+}
+
+/** Builds the whole Node service from configuration: knowledge, retrieval, store, HTTP app. */
 export function createNodeService(config: Config, log?: (line: Record<string, unknown>) => void) {
   const dataDir = resolve(config.FABAO_DATA_DIR)
   const runtime = loadConsultationRuntime({ cacheDir: join(dataDir, 'cache') })
-  const sessions = new SqliteSessionStore(resolve(databaseFile(config)))
+  const store = new SqliteStore(resolve(databaseFile(config)))
+  const { mediation, accounts } = mediationPorts(config, store, runtime)
   const app = createApp({
-    consultation: { ...runtime, sessions, clock: systemClock, ids: randomIds },
+    consultation: { ...runtime, sessions: store, clock: systemClock, ids: randomIds },
+    mediation: {
+      mediation,
+      accounts,
+      sla: slaPolicy(config),
+      quickReplies: loadQuickReplies(),
+      secureCookies: config.FABAO_PUBLIC_URL?.startsWith('https:') ?? false,
+    },
     version: `${PACKAGE_VERSION}+${runtime.knowledge.hash}`,
     rateLimitPerMinute: config.FABAO_RATE_LIMIT_PER_MINUTE,
     clientKey: clientAddress(config.FABAO_TRUST_PROXY),
     ...(log ? { log } : {}),
   })
-  return { app, runtime, sessions }
+  return { app, runtime, store, mediation }
 }

@@ -102,6 +102,7 @@ export async function consult(deps: ConsultationDeps, request: ChatRequest): Pro
     lang,
     confidence: band,
     citations: citations.map((c) => articleId(c.lawId, c.article)),
+    answer,
   })
   await sessions.saveSession(session)
 

@@ -32,6 +32,8 @@ const WITH_UNIT = new RegExp(`(${N})(${UNITS.join('|')})`, 'g')
 /** Arabic numbers, with a following 万/亿 multiplying them (3万元 = 30000 yuan). */
 const ARABIC = /(\d+(?:\.\d+)?)([\u4e07\u4ebf]?)/g
 
+const WORDS = new Intl.Segmenter('zh', { granularity: 'word' })
+
 const canonical = (digits: string) => digits.replace(/^0+(?=\d)/, '')
 
 /** Every figure the zh text of an article states (its own label excluded), each value once. */
@@ -196,9 +198,16 @@ export class TranslationChecker {
    */
   termsUsed(zh: string): { entry: GlossaryEntry; zh: string }[] {
     const taken = new Uint8Array(zh.length)
+    // Word boundaries: 行人 inside 被执行人 or 居住 inside 经常居所地 is not the term.
+    const boundaries = new Set<number>([0, zh.length])
+    for (const { index, segment } of WORDS.segment(zh)) {
+      boundaries.add(index)
+      boundaries.add(index + segment.length)
+    }
     const used = new Map<string, { entry: GlossaryEntry; zh: string }>()
     for (const { entry, term } of this.byLength) {
       for (let at = zh.indexOf(term); at !== -1; at = zh.indexOf(term, at + 1)) {
+        if (!boundaries.has(at) || !boundaries.has(at + term.length)) continue
         if (taken.subarray(at, at + term.length).some((t) => t === 1)) continue
         taken.fill(1, at, at + term.length)
         if (!used.has(entry.id)) used.set(entry.id, { entry, zh: term })
