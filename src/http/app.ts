@@ -6,6 +6,7 @@ import { converse } from '../core/mediation/conversation.js'
 import { MediationError } from '../core/mediation/mediation.js'
 import { caseRoutes } from './case-routes.js'
 import { mediatorRoutes, type MediatorRouteDeps } from './mediator-routes.js'
+import { pageRoutes, type PageDeps } from './pages.js'
 import type { Lang } from '../core/knowledge/schema.js'
 import { StorageUnavailableError } from '../core/ports.js'
 import { parseChatBody } from './chat-request.js'
@@ -19,6 +20,8 @@ export interface AppDeps {
   consultation: ConsultationDeps
   /** Cases, mediator accounts, SLA policy and quick replies; the store is the same one that holds chat sessions. */
   mediation: MediatorRouteDeps
+  /** Page assets and what the pages show (committee name, retention periods). */
+  pages: Pick<PageDeps, 'assets' | 'committeeName' | 'retention'>
   /** `<package version>+<knowledge hash>`. */
   version: string
   /** Requests per minute per client on /api/* (0 = unlimited). */
@@ -117,6 +120,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.route('/api', caseRoutes({ mediation: deps.mediation.mediation, sla: deps.mediation.sla }))
   app.route('/api/mediator', mediatorRoutes(deps.mediation))
+  app.route('/', pageRoutes({ ...deps.pages, i18n: i18nInstance, knowledge: deps.consultation.retriever.knowledge, mediation: deps.mediation }))
 
   return app
 }

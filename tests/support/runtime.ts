@@ -4,6 +4,7 @@ import { loadConsultationRuntime, type ConsultationRuntime } from '../../src/ada
 import { nodeCaseKeys, nodeSessionTokens, scryptPasswords } from '../../src/adapters/node/secrets.js'
 import { loadQuickReplies } from '../../src/adapters/node/service.js'
 import { SqliteStore } from '../../src/adapters/node/sqlite-store.js'
+import { loadWebAssets } from '../../src/adapters/node/web-assets.js'
 import { DEFAULT_SLA_POLICY, type SlaPolicy } from '../../src/core/mediation/sla.js'
 import type { Store } from '../../src/core/mediation/store.js'
 import type { Clock } from '../../src/core/ports.js'
@@ -49,6 +50,7 @@ export function testApp(overrides: Partial<AppDeps> = {}, options: TestAppOption
       ids: { sessionId: () => `test-session-${++counter}-abcdefghijklmnop` },
     },
     mediation: { mediation, accounts, sla: options.sla ?? DEFAULT_SLA_POLICY, quickReplies: loadQuickReplies(), secureCookies: false },
+    pages: { assets: loadWebAssets(), committeeName: 'Test People\'s Mediation Committee', retention: { chatDays: 7, caseDays: 180 } },
     version: '0.0.0+test',
     rateLimitPerMinute: 0,
     ...overrides,

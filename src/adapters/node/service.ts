@@ -13,6 +13,7 @@ import type { QuickReply } from '../../http/mediator-routes.js'
 import { loadConsultationRuntime, randomIds, REPO_ROOT, systemClock, type ConsultationRuntime } from './consultation-runtime.js'
 import { loadServerSecret, nodeCaseKeys, nodeSessionTokens, scryptPasswords } from './secrets.js'
 import { SqliteStore } from './sqlite-store.js'
+import { loadWebAssets } from './web-assets.js'
 
 export const PACKAGE_VERSION: string = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version
 
@@ -71,6 +72,11 @@ export function createNodeService(config: Config, log?: (line: Record<string, un
       sla: slaPolicy(config),
       quickReplies: loadQuickReplies(),
       secureCookies: config.FABAO_PUBLIC_URL?.startsWith('https:') ?? false,
+    },
+    pages: {
+      assets: loadWebAssets(),
+      committeeName: config.FABAO_MEDIATION_COMMITTEE,
+      retention: { chatDays: config.FABAO_CHAT_RETENTION_DAYS, caseDays: config.FABAO_CASE_RETENTION_DAYS },
     },
     version: `${PACKAGE_VERSION}+${runtime.knowledge.hash}`,
     rateLimitPerMinute: config.FABAO_RATE_LIMIT_PER_MINUTE,

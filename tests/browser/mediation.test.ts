@@ -1,0 +1,74 @@
+import type { AddressInfo } from 'node:net'
+import { serve, type ServerType } from '@hono/node-server'
+import { chromium, type Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { addMediator } from '../../src/core/mediation/accounts.js'
+import { postChat, testApp } from '../support/runtime.js'
+
+// A real browser (Debian chromium, installed by .ci/run) against the real app on 127.0.0.1.
+const CHROMIUM = process.env.FABAO_CHROMIUM ?? '/usr/bin/chromium'
+
+let server: ServerType
+let base: string
+let browser: Browser
+const setup = testApp({}, { clock: { now: () => new Date() } })
+
+beforeAll(async () => {
+  server = serve({ fetch: setup.app.fetch, port: 0, hostname: '127.0.0.1' })
+  await new Promise((resolve) => server.once('listening', resolve))
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  })
+}, 60_000)
+
+afterAll(async () => {
+  await browser?.close()
+  server?.close()
+})
+
+describe('mediator console and tourist case page in chromium', () => {
+  it('a mediator signs in, claims a case and replies; the tourist page shows the reply; tourist text never runs as HTML', async () => {
+    const chat = await postChat(setup.app, { message: '\u041a\u0443\u043f\u0438\u043b\u0430 \u0448\u0443\u0431\u0443, \u043e\u043a\u0430\u0437\u0430\u043b\u0430\u0441\u044c \u043f\u043e\u0434\u0434\u0435\u043b\u043a\u0430' })
+    const hostile = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'
+    const handoff = await setup.app.request('/api/handoff', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sessionId: chat.json.sessionId, message: hostile, party: { name: '"><img src=x onerror="window.__pwned=3">' } }),
+    })
+    const { caseId, accessCode } = (await handoff.json()) as { caseId: string; accessCode: string }
+    await addMediator(setup.accounts, { login: 'li', name: '<b>Li</b>', role: 'mediator', languages: ['zh', 'ru'], password: 'browser-test-password' })
+
+    const mediatorPage = await browser.newPage()
+    await mediatorPage.goto(`${base}/mediator`)
+    await mediatorPage.fill('#login', 'li')
+    await mediatorPage.fill('#password', 'browser-test-password')
+    await mediatorPage.click('#login-form button[type=submit]')
+    await mediatorPage.click(`#queue li[data-case-id="${caseId}"]`)
+    await expect.poll(() => mediatorPage.locator('#case-messages').innerText()).toContain(hostile)
+    await mediatorPage.locator('#actions button').first().click() // claim
+    await mediatorPage.waitForSelector('#reply-form')
+    const reply = '\u0417\u0434\u0440\u0430\u0432\u0441\u0442\u0432\u0443\u0439\u0442\u0435, \u044f \u0432\u0430\u0448 \u043c\u0435\u0434\u0438\u0430\u0442\u043e\u0440.'
+    await mediatorPage.fill('#reply', reply)
+    await mediatorPage.click('#reply-form button[type=submit]')
+    expect((await setup.store.getCase(caseId))!.status).toBe('claimed')
+
+    const touristPage = await browser.newPage()
+    await touristPage.goto(`${base}/case?lang=ru#code=${accessCode}`)
+    await expect.poll(() => touristPage.locator('#messages li.mediator').allInnerTexts(), { timeout: 5000 }).toEqual([
+      expect.stringContaining(reply),
+    ])
+    expect(new URL(touristPage.url()).hash).toBe('') // the code leaves the address bar
+
+    // The tourist writes; the mediator sees it within two seconds.
+    await touristPage.fill('#message', '\u0421\u043f\u0430\u0441\u0438\u0431\u043e!')
+    await touristPage.press('#message', 'Enter')
+    await expect.poll(() => mediatorPage.locator('#case-messages').innerText(), { timeout: 2500 }).toContain('\u0421\u043f\u0430\u0441\u0438\u0431\u043e!')
+
+    for (const page of [mediatorPage, touristPage]) {
+      expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined()
+    }
+    expect(await mediatorPage.locator('#case-messages img').count()).toBe(0)
+  }, 60_000)
+})
