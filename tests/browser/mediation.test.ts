@@ -67,7 +67,7 @@ describe('mediator console and tourist case page in chromium', () => {
     await expect.poll(() => mediatorPage.locator('#case-messages').innerText(), { timeout: 2500 }).toContain('\u0421\u043f\u0430\u0441\u0438\u0431\u043e!')
 
     for (const page of [mediatorPage, touristPage]) {
-      expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined()
+      expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined()
     }
     expect(await mediatorPage.locator('#case-messages img').count()).toBe(0)
   }, 60_000)
