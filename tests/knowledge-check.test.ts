@@ -78,3 +78,13 @@ describe('knowledge:check — broken translations are caught', () => {
     expect(fresh.filter((p) => p.kind === 'stale')).toEqual([])
   })
 })
+
+describe('knowledge:check on the committed knowledge', () => {
+  it('passes: no stale, incomplete or mistranslated-figure entry, glossary terms rendered or excused, coverage met', () => {
+    const report = checkKnowledge(bundle, loadGlossaryExceptions(KNOWLEDGE_DIR))
+    expect(report.failures).toEqual([])
+    expect(report.problems.map((p) => `${p.lang}/${p.lawId}:${p.article} ${p.kind} ${p.detail}`)).toEqual([])
+    for (const c of report.coverage.filter((c) => c.scope === 'full')) expect([c.lawId, c.ru, c.en]).toEqual([c.lawId, c.articles, c.articles])
+    expect(report.selectedTotal).toBeGreaterThanOrEqual(200)
+  })
+})

@@ -220,12 +220,14 @@ export class TranslationChecker {
 }
 
 /**
- * Snowball stems of one Russian word can differ by a fleeting vowel or an alternation (иностранец / иностранц-ам,
- * отказ / отказа): two stems are the same word when they share all but the last two letters of the shorter one,
- * and at least five.
+ * Snowball stems of one Russian word can differ by a fleeting vowel or an alternation (иностранец / иностранц-ам)
+ * or be cut short (отз / отзыв): two stems are the same word when one is a prefix of the other (3+ letters), or
+ * they share all but the last two letters of the shorter one, and at least five.
  */
 export function sameRussianStem(a: string, b: string): boolean {
   if (a === b) return true
+  // Snowball sometimes cuts a stem short (отзыв → отз, отмена → отм) while an inflected form keeps more.
+  if (Math.min(a.length, b.length) >= 3 && (a.startsWith(b) || b.startsWith(a))) return true
   const shorter = Math.min(a.length, b.length)
   let common = 0
   while (common < shorter && a[common] === b[common]) common++

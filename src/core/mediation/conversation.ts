@@ -1,5 +1,5 @@
 import { consult, type ChatReply, type ChatRequest, type ConsultationDeps } from '../consultation/consult.js'
-import { readSignals } from '../consultation/signals.js'
+import { EMERGENCY_NUMBERS, readSignals } from '../consultation/signals.js'
 import { translatorFor } from '../i18n.js'
 import type { CaseStatus } from './case.js'
 import type { MediationDeps } from './mediation.js'
@@ -23,10 +23,12 @@ export async function converse(consultation: ConsultationDeps, mediation: Mediat
     const textLang = consultation.analyzer.detectLanguage(request.message, lang)
     const signals = readSignals(request.message, textLang, consultation.analyzer)
     const t = translatorFor(consultation.i18n, lang)
+    // Even with the bot paused, someone in danger is told the numbers first.
+    const emergency = signals.emergency.map((service) => t('answer.emergency.call', { number: EMERGENCY_NUMBERS[service], service: t(`emergency.${service}`) }))
     return {
       sessionId: request.sessionId!,
       lang,
-      answer: t('mediation.forwarded', { caseId: open.id }),
+      answer: [...(emergency.length ? [t('answer.emergency.lead'), ...emergency, ''] : []), t('mediation.forwarded', { caseId: open.id })].join('\n'),
       confidence: 'none',
       citations: [],
       emergency: signals.emergency.length > 0,
