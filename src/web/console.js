@@ -72,8 +72,10 @@
     if ('Notification' in window && Notification.permission === 'default') Notification.requestPermission().catch(() => {})
     const signOut = el('button', { className: 'secondary', type: 'button' }, S.signOut)
     signOut.addEventListener('click', async () => { await api('/logout', {}); showLogin() })
+    const report = me.role === 'supervisor' ? el('button', { className: 'secondary', type: 'button', id: 'report-button' }, S.report) : null
+    if (report) report.addEventListener('click', showReport)
     root.replaceChildren(
-      el('header', {}, el('strong', {}, `${S.title} — ${me.name}`), ' ', signOut),
+      el('header', {}, el('strong', {}, `${S.title} — ${me.name}`), ' ', signOut, ' ', report),
       el('div', { className: 'grid' }, el('div', {}, heading, queueList), detail))
     refresh()
     clearInterval(timer)
@@ -145,6 +147,22 @@
       el('p', {}, el('a', { href: `/mediator/cases/${encodeURIComponent(k.caseId)}/agreement`, target: '_blank' }, S.agreement), ' · ',
         el('a', { href: `/api/mediator/cases/${encodeURIComponent(k.caseId)}/export` }, S.export)))
     detail.replaceChildren(...parts.filter(Boolean))
+  }
+
+  // Supervisors: the monthly report (cases by language, channel, topic, outcome; SLA met/missed; "nothing relevant").
+  async function showReport() {
+    selected = null
+    const month = el('input', { id: 'report-month', type: 'month', value: new Date(Date.now() + 8 * 3600000).toISOString().slice(0, 7) }) // Beijing month
+    const out = el('div', { id: 'report' })
+    const load = async () => {
+      const { ok, body } = await api(`/report?month=${encodeURIComponent(month.value)}`)
+      if (!ok) return out.replaceChildren(el('p', { className: 'error' }, body.error.message))
+      const table = (title, rows) => el('table', {}, el('caption', {}, title), ...Object.entries(rows).map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', {}, typeof v === 'object' ? JSON.stringify(v) : String(v)))))
+      out.replaceChildren(el('p', {}, `${body.month}: ${body.cases}`), table('lang', body.byLang), table('channel', body.byChannel), table('topic', body.byTopic), table('status', body.byOutcome), table('SLA', body.sla), table('nothing relevant', body.nothingRelevant))
+    }
+    month.addEventListener('change', load)
+    detail.replaceChildren(el('h2', {}, S.report), month, out)
+    load()
   }
 
   function replyForm(k) {

@@ -71,4 +71,16 @@ describe('mediator console and tourist case page in chromium', () => {
     }
     expect(await mediatorPage.locator('#case-messages img').count()).toBe(0)
   }, 60_000)
+
+  it('a supervisor sees the monthly report in the console', async () => {
+    await addMediator(setup.accounts, { login: 'zhao', name: 'Zhao', role: 'supervisor', languages: ['zh'], password: 'supervisor-password-1' })
+    const page = await browser.newPage()
+    await page.goto(`${base}/mediator`)
+    await page.fill('#login', 'zhao')
+    await page.fill('#password', 'supervisor-password-1')
+    await page.click('#login-form button[type=submit]')
+    await page.click('#report-button')
+    const month = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7) // Beijing month
+    await expect.poll(() => page.locator('#report').innerText()).toContain(`${month}: 1`)
+  }, 30_000)
 })
