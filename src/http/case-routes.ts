@@ -58,14 +58,14 @@ export function caseRoutes(deps: { mediation: MediationDeps; sla: SlaPolicy }) {
   }
 
   app.post('/handoff', async (c) => {
-    const body = parseJsonBody(HandoffSchema, await c.req.text(), c)
+    const body = parseJsonBody(HandoffSchema, await c.req.text())
     const created = await escalateCase(mediation, { ...body, channel: body.channel ?? 'web' })
     c.header('Cache-Control', 'no-store')
     return c.json(created, 201)
   })
 
   app.post('/cases/open', async (c) => {
-    const body = parseJsonBody(OpenSchema, await c.req.text(), c)
+    const body = parseJsonBody(OpenSchema, await c.req.text())
     const found = await openCaseByCode(mediation, body.accessCode)
     if (!found) throw new ApiError('not_found', 'errors.case_not_found')
     c.header('Cache-Control', 'no-store')
@@ -90,7 +90,7 @@ export function caseRoutes(deps: { mediation: MediationDeps; sla: SlaPolicy }) {
   app.post('/cases/:caseId/messages', async (c) => {
     const found = await touristCase(c.req.param('caseId'), c.req.header('x-access-code'))
     c.set('lang', found.lang)
-    const body = parseJsonBody(MessageSchema, await c.req.text(), c)
+    const body = parseJsonBody(MessageSchema, await c.req.text())
     const seq = await postTouristMessage(mediation, found, body.text)
     return c.json({ seq }, 201)
   })
@@ -98,7 +98,7 @@ export function caseRoutes(deps: { mediation: MediationDeps; sla: SlaPolicy }) {
   app.post('/cases/:caseId/withdraw', async (c) => {
     const found = await touristCase(c.req.param('caseId'), c.req.header('x-access-code'))
     c.set('lang', found.lang)
-    const body = parseJsonBody(WithdrawSchema, await c.req.text(), c)
+    const body = parseJsonBody(WithdrawSchema, await c.req.text())
     const updated = await withdrawCase(mediation, found, { eraseContact: body.eraseContact ?? false, reason: body.reason })
     return c.json({ caseId: updated.id, status: updated.status })
   })

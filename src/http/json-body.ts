@@ -1,9 +1,8 @@
-import type { Context } from 'hono'
 import type { z } from 'zod'
 import { ApiError } from './errors.js'
 
 /** Parses a JSON request body with a zod schema: invalid_json, or invalid_request naming the fields at fault. */
-export function parseJsonBody<S extends z.ZodType>(schema: S, raw: string, _c?: Context): z.infer<S> {
+export function parseJsonBody<S extends z.ZodType>(schema: S, raw: string): z.infer<S> {
   let body: unknown
   try {
     body = JSON.parse(raw)

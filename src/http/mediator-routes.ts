@@ -20,6 +20,7 @@ import { ApiError } from './errors.js'
 import { parseJsonBody } from './json-body.js'
 
 export const MEDIATOR_COOKIE = 'fabao_mediator'
+const VIEW_AUDIT_MINUTES = 10
 
 export interface QuickReply {
   id: string
@@ -105,30 +106,28 @@ export function mediatorRoutes(deps: MediatorRouteDeps) {
   app.get('/queue', async (c) => {
     const me = c.var.mediator
     const now = mediation.clock.now()
-    const mediators = new Map((await mediation.store.listMediators()).map((m) => [m.id, m]))
+    const names = new Map((await mediation.store.listMediators()).map((m) => [m.id, m.name]))
     const open = await mediation.store.listCases({ statuses: ['new', 'claimed', 'in-mediation'] })
-    const items = await Promise.all(
-      open.map(async (k) => {
-        const sla = slaState(k, now, deps.sla)
-        const messages = maySeeTranscript(me, k) ? await mediation.store.listMessages(k.id) : []
-        const last = messages.at(-1)
-        return {
-          caseId: k.id,
-          status: k.status,
-          lang: k.lang,
-          channel: k.channel,
-          topic: k.topic,
-          createdAt: k.createdAt,
-          assignee: k.assigneeId ? { id: k.assigneeId, name: mediators.get(k.assigneeId)?.name ?? k.assigneeId } : null,
-          mine: k.assigneeId === me.id,
-          sla: sla.next,
-          missed: sla.missed,
-          languageMismatch: !me.languages.includes(k.lang),
-          lastMessage: last ? { from: last.from, at: last.at } : null,
-          awaitingReply: last?.from === 'tourist',
-        }
-      }),
-    )
+    const latest = await mediation.store.latestMessages(open.filter((k) => maySeeTranscript(me, k)).map((k) => k.id))
+    const items = open.map((k) => {
+      const sla = slaState(k, now, deps.sla)
+      const last = latest.get(k.id)
+      return {
+        caseId: k.id,
+        status: k.status,
+        lang: k.lang,
+        channel: k.channel,
+        topic: k.topic,
+        createdAt: k.createdAt,
+        assignee: assigneeOf(k, names),
+        mine: k.assigneeId === me.id,
+        sla: sla.next,
+        missed: sla.missed,
+        languageMismatch: !me.languages.includes(k.lang),
+        lastMessage: last ? { from: last.from, at: last.at } : null,
+        awaitingReply: last?.from === 'tourist',
+      }
+    })
     // Most urgent first: overdue, then due soonest.
     items.sort((a, b) => Number(b.sla?.overdue ?? false) - Number(a.sla?.overdue ?? false) || (a.sla?.due ?? '~').localeCompare(b.sla?.due ?? '~'))
     return c.json({ now: now.toISOString(), cases: items })
@@ -146,7 +145,12 @@ export function mediatorRoutes(deps: MediatorRouteDeps) {
     if (!maySeeTranscript(me, k)) throw new ApiError('forbidden')
     const privateView = maySeePrivate(me, k)
     const mediators = new Map((await mediation.store.listMediators()).map((m) => [m.id, m.name]))
-    await mediation.store.audit({ caseId: k.id, actor: `mediator:${me.id}`, action: 'view', detail: null, at: mediation.clock.now().toISOString() })
+    // The console polls an open case every second: a view is audited once per mediator and case per 10 minutes.
+    const now = mediation.clock.now()
+    await mediation.store.auditUnlessSince(
+      { caseId: k.id, actor: `mediator:${me.id}`, action: 'view', detail: null, at: now.toISOString() },
+      new Date(now.getTime() - VIEW_AUDIT_MINUTES * 60_000).toISOString(),
+    )
     return c.json({
       case: caseView(k, mediators),
       sla: slaState(k, mediation.clock.now(), deps.sla),
@@ -220,6 +224,10 @@ function publicMediator(m: Mediator) {
   return { id: m.id, login: m.login, name: m.name, role: m.role, languages: m.languages }
 }
 
+function assigneeOf(k: CaseRecord, names: Map<string, string>) {
+  return k.assigneeId ? { id: k.assigneeId, name: names.get(k.assigneeId) ?? k.assigneeId } : null
+}
+
 function caseView(k: CaseRecord, names: Map<string, string>) {
   return {
     caseId: k.id,
@@ -229,7 +237,7 @@ function caseView(k: CaseRecord, names: Map<string, string>) {
     topic: k.topic,
     party: k.party,
     amount: k.amount,
-    assignee: k.assigneeId ? { id: k.assigneeId, name: names.get(k.assigneeId) ?? k.assigneeId } : null,
+    assignee: assigneeOf(k, names),
     createdAt: k.createdAt,
     claimedAt: k.claimedAt,
     firstReplyAt: k.firstReplyAt,

@@ -244,6 +244,17 @@ export class SqlStore implements Store {
     return rows.map((r) => ({ seq: r.seq, from: r.author, mediatorId: r.mediator_id, text: r.text, at: r.at }))
   }
 
+  async latestMessages(caseIds: readonly string[]): Promise<Map<string, { from: MessageAuthor; at: string }>> {
+    if (caseIds.length === 0) return new Map()
+    const rows = await this.sql.all<{ case_id: string; author: MessageAuthor; at: string }>(
+      `SELECT m.case_id, m.author, m.at FROM case_messages m
+       JOIN (SELECT case_id, MAX(seq) AS seq FROM case_messages WHERE case_id IN (${caseIds.map(() => '?').join(', ')}) GROUP BY case_id) last
+         ON last.case_id = m.case_id AND last.seq = m.seq`,
+      caseIds,
+    )
+    return new Map(rows.map((r) => [r.case_id, { from: r.author, at: r.at }]))
+  }
+
   async addNote(caseId: string, note: { mediatorId: string; text: string; at: string }): Promise<void> {
     await this.sql.batch([
       {
@@ -273,6 +284,17 @@ export class SqlStore implements Store {
 
   async audit(event: AuditEvent): Promise<void> {
     await this.sql.batch([auditStatement(event)])
+  }
+
+  async auditUnlessSince(e: AuditEvent, since: string): Promise<void> {
+    await this.sql.batch([
+      {
+        sql: `INSERT INTO audit_events (case_id, actor, action, detail, at)
+              SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (
+                SELECT 1 FROM audit_events WHERE case_id IS ? AND actor = ? AND action = ? AND at >= ?)`,
+        params: [e.caseId, e.actor, e.action, json(e.detail), e.at, e.caseId, e.actor, e.action, since],
+      },
+    ])
   }
 
   async listAudit(caseId: string): Promise<AuditEvent[]> {

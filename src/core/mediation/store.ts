@@ -37,12 +37,16 @@ export interface Store extends SessionStore {
   /** Appends a message; a mediator's first one also sets the case's `firstReplyAt`. Resolves with its seq. */
   appendMessage(caseId: string, message: { from: MessageAuthor; mediatorId: string | null; text: string; at: string }): Promise<number>
   listMessages(caseId: string, afterSeq?: number): Promise<CaseMessage[]>
+  /** The newest message of each case, in one read (the queue shows who spoke last). */
+  latestMessages(caseIds: readonly string[]): Promise<Map<string, { from: MessageAuthor; at: string }>>
   addNote(caseId: string, note: { mediatorId: string; text: string; at: string }): Promise<void>
   listNotes(caseId: string): Promise<CaseNote[]>
   getContact(caseId: string): Promise<{ details: TouristContact; consentAt: string } | null>
   /** Deletes the contact details of a case (the tourist's request, or retention), with its audit event. */
   eraseContact(caseId: string, audit: AuditEvent): Promise<void>
   audit(event: AuditEvent): Promise<void>
+  /** Records the event unless the same actor recorded the same action on the case at or after `since`. */
+  auditUnlessSince(event: AuditEvent, since: string): Promise<void>
   listAudit(caseId: string): Promise<AuditEvent[]>
 
   createMediator(mediator: Mediator): Promise<void>
