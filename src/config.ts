@@ -40,6 +40,8 @@ export const ConfigSchema = z.object({
   FABAO_CASE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   /** The people's mediation committee named on printed agreements; no default (printing says it is not configured). */
   FABAO_MEDIATION_COMMITTEE: z.string().min(1).optional(),
+  /** The deployment's local offices (JSON, format in knowledge/contacts/local.example.json); default $FABAO_DATA_DIR/contacts.json if present. */
+  FABAO_LOCAL_CONTACTS: z.string().min(1).optional(),
   /** How long a mediator stays signed in. */
   FABAO_MEDIATOR_SESSION_HOURS: z.coerce.number().int().min(1).max(72).default(12),
 })

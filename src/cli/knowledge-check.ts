@@ -1,6 +1,7 @@
 /**
  * npm run knowledge:check [-- --all] — validates the translations against the statutes (TranslationChecker: stale,
- * label, paragraphs, figures, glossary terms) and prints coverage per law. Exits 1 on any problem, when a law of
+ * label, paragraphs, figures, glossary terms) and the guidance cards (topics, articles, the figures rule), and prints
+ * coverage per law. Exits 1 on any problem, when a law of
  * `translationScope: full` is not translated in full, or when fewer than MIN_SELECTED articles of the other laws are.
  * Prints the first problems of each kind; --all prints every one.
  */
@@ -9,6 +10,8 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { loadKnowledgeBundle } from '../adapters/node/knowledge-files.js'
+import { checkGuidance, type GuidanceProblem } from '../core/knowledge/guidance-check.js'
+import { KnowledgeBase } from '../core/knowledge/knowledge-base.js'
 import { TranslationChecker, type GlossaryException, type TranslationProblem } from '../core/knowledge/translation-check.js'
 import { TRANSLATION_LANGS, type KnowledgeBundle } from '../core/knowledge/schema.js'
 import { TextAnalyzer } from '../core/text/analyze.js'
@@ -16,6 +19,8 @@ import { KNOWLEDGE_DIR } from './paths.js'
 
 /** Issue 4: at least this many articles of the laws translated in part. */
 export const MIN_SELECTED = 200
+/** Issue 5: at least this many guidance cards. */
+export const MIN_CARDS = 40
 
 export const ExceptionsFileSchema = z.object({
   exceptions: z.array(
@@ -46,6 +51,8 @@ export interface LawCoverage {
 
 export interface KnowledgeCheckReport {
   problems: TranslationProblem[]
+  guidance: GuidanceProblem[]
+  cards: number
   coverage: LawCoverage[]
   selectedTotal: number
   /** Whole-report failures that are not about one article (coverage short, unknown exception). */
@@ -98,7 +105,9 @@ export function checkKnowledge(bundle: KnowledgeBundle, exceptions: GlossaryExce
     selected.reduce((n, c) => n + c.en, 0),
   )
   if (selectedTotal < MIN_SELECTED) failures.push(`selected articles: ${selectedTotal}, at least ${MIN_SELECTED} required`)
-  return { problems, coverage, selectedTotal, failures }
+  const guidance = checkGuidance(new KnowledgeBase(bundle), bundle.guidance)
+  if (bundle.guidance.length < MIN_CARDS) failures.push(`guidance cards: ${bundle.guidance.length}, at least ${MIN_CARDS} required`)
+  return { problems, guidance, cards: bundle.guidance.length, coverage, selectedTotal, failures }
 }
 
 export function formatReport(report: KnowledgeCheckReport, all = false): string {
@@ -115,9 +124,12 @@ export function formatReport(report: KnowledgeCheckReport, all = false): string 
     for (const p of all ? list : list.slice(0, 15)) lines.push(`  ${p.lang}/${p.lawId}:${p.article} ${p.detail}`)
     if (!all && list.length > 15) lines.push(`  … ${list.length - 15} more (--all)`)
   }
+  lines.push(`guidance cards: ${report.cards} (at least ${MIN_CARDS}), problems: ${report.guidance.length}`)
+  for (const p of all ? report.guidance : report.guidance.slice(0, 30)) lines.push(`  card ${p.cardId} ${p.kind}: ${p.detail}`)
   for (const f of report.failures) lines.push(`FAIL ${f}`)
-  const ok = report.problems.length === 0 && report.failures.length === 0
-  lines.push(ok ? '\nknowledge:check passed' : `\nknowledge:check failed: ${report.problems.length} problems, ${report.failures.length} failures`)
+  const problems = report.problems.length + report.guidance.length
+  const ok = problems === 0 && report.failures.length === 0
+  lines.push(ok ? '\nknowledge:check passed' : `\nknowledge:check failed: ${problems} problems, ${report.failures.length} failures`)
   return lines.join('\n')
 }
 
@@ -125,7 +137,7 @@ async function main(): Promise<void> {
   const bundle = loadKnowledgeBundle(KNOWLEDGE_DIR)
   const report = checkKnowledge(bundle, loadGlossaryExceptions(KNOWLEDGE_DIR))
   console.log(formatReport(report, process.argv.includes('--all')))
-  if (report.problems.length || report.failures.length) process.exitCode = 1
+  if (report.problems.length || report.guidance.length || report.failures.length) process.exitCode = 1
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main()

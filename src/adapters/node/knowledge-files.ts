@@ -3,6 +3,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import {
   GlossaryFileSchema,
+  GuidanceFileSchema,
+  NationalContactsFileSchema,
   LawSchema,
   LexiconSchema,
   TopicFileSchema,
@@ -16,7 +18,7 @@ function jsonFiles(dir: string): string[] {
 }
 
 /**
- * Reads knowledge/ (laws, translations, glossary), validates every file with its zod schema and hashes the lot.
+ * Reads knowledge/ (laws, translations, glossary, topics, guidance cards, national contacts), validates every file with its zod schema and hashes the lot.
  * A file that does not validate stops the start with its name and the first problems.
  */
 export function loadKnowledgeBundle(knowledgeDir: string): KnowledgeBundle {
@@ -38,7 +40,9 @@ export function loadKnowledgeBundle(knowledgeDir: string): KnowledgeBundle {
     (f) => read(f, (d) => GlossaryFileSchema.parse(d)).entries,
   )
   const topics = jsonFiles(join(knowledgeDir, 'topics')).flatMap((f) => read(f, (d) => TopicFileSchema.parse(d)).topics)
+  const guidance = jsonFiles(join(knowledgeDir, 'guidance')).flatMap((f) => read(f, (d) => GuidanceFileSchema.parse(d)).cards)
+  const nationalContacts = read(join(knowledgeDir, 'contacts', 'national.json'), (d) => NationalContactsFileSchema.parse(d)).contacts
   const lexicon = (lang: string) => read(join(knowledgeDir, 'lexicon', `${lang}.json`), (d) => LexiconSchema.parse(d))
   const lexicons = { zh: lexicon('zh'), ru: lexicon('ru'), en: lexicon('en') }
-  return { laws, lexicons, translations, glossary, topics, hash: hash.digest('hex').slice(0, 12) }
+  return { laws, lexicons, translations, glossary, topics, guidance, nationalContacts, hash: hash.digest('hex').slice(0, 12) }
 }

@@ -11,6 +11,7 @@ import type { Clock } from '../../core/ports.js'
 import { createApp } from '../../http/app.js'
 import type { QuickReply } from '../../http/mediator-routes.js'
 import { loadConsultationRuntime, randomIds, REPO_ROOT, systemClock, type ConsultationRuntime } from './consultation-runtime.js'
+import { loadLocalContacts } from './local-contacts-file.js'
 import { loadServerSecret, nodeCaseKeys, nodeSessionTokens, scryptPasswords } from './secrets.js'
 import { SqliteStore } from './sqlite-store.js'
 import { loadWebAssets } from './web-assets.js'
@@ -61,11 +62,12 @@ export function mediationPorts(config: Config, store: SqliteStore, runtime: Pick
 /** Builds the whole Node service from configuration: knowledge, retrieval, store, HTTP app. */
 export function createNodeService(config: Config, log?: (line: Record<string, unknown>) => void) {
   const dataDir = resolve(config.FABAO_DATA_DIR)
+  const localContacts = loadLocalContacts(config)
   const runtime = loadConsultationRuntime({ cacheDir: join(dataDir, 'cache') })
   const store = new SqliteStore(resolve(databaseFile(config)))
   const { mediation, accounts } = mediationPorts(config, store, runtime)
   const app = createApp({
-    consultation: { ...runtime, sessions: store, clock: systemClock, ids: randomIds },
+    consultation: { ...runtime, sessions: store, clock: systemClock, ids: randomIds, localContacts },
     mediation: {
       mediation,
       accounts,

@@ -3,6 +3,7 @@ import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
 import type { EmergencyService, Lang, TopicFamily } from '../knowledge/schema.js'
 import { listFor, translatorFor } from '../i18n.js'
 import type { ConfidenceBand } from '../ports.js'
+import type { Guidance } from './guidance.js'
 import type { HandoffReason } from './handoff-policy.js'
 import { EMERGENCY_NUMBERS } from './signals.js'
 
@@ -24,6 +25,8 @@ export interface AnswerParts {
   lang: Lang
   band: ConfidenceBand
   citations: Citation[]
+  /** The practical card; when present the answer leads with it and it replaces the generic next steps. */
+  guidance: Guidance | null
   emergency: EmergencyService[]
   family: TopicFamily | null
   handoffReason: HandoffReason | null
@@ -47,6 +50,24 @@ export function composeAnswer(parts: AnswerParts, i18n: i18n, knowledge: Knowled
     }
     lines.push('')
   }
+  const { guidance } = parts
+  if (guidance) {
+    lines.push(guidance.title, guidance.answer, '', t('answer.guidance.steps'))
+    guidance.steps.forEach((step, i) => lines.push(`${i + 1}. ${step}`))
+    if (guidance.evidence.length > 0) {
+      lines.push('', t('answer.guidance.evidence'))
+      for (const item of guidance.evidence) lines.push(`- ${item}`)
+    }
+    if (guidance.deadlines.length > 0) {
+      lines.push('', t('answer.guidance.deadlines'))
+      for (const item of guidance.deadlines) lines.push(`- ${item}`)
+    }
+    if (guidance.contacts.length > 0) {
+      lines.push('', t('answer.guidance.contacts'))
+      for (const c of guidance.contacts) lines.push(t('answer.guidance.contact', { phone: c.phone, name: c.name, purpose: c.purpose }))
+    }
+    lines.push('')
+  }
   lines.push(t(`answer.intro.${parts.band}`))
   if (parts.citations.length > 0) {
     for (const c of parts.citations) lines.push(t('answer.citation', { title: c.title, article: c.article }))
@@ -58,7 +79,7 @@ export function composeAnswer(parts: AnswerParts, i18n: i18n, knowledge: Knowled
   for (const { title, on, inForce } of parts.related) {
     lines.push(t(inForce ? 'answer.relatedNotInSet' : 'answer.relatedNotInSetSoon', { title, date: on }))
   }
-  if (parts.band !== 'none' && parts.family) {
+  if (parts.band !== 'none' && parts.family && !guidance) {
     const steps = listFor(i18n, parts.lang, `nextSteps.${parts.family}`)
     if (steps.length > 0) {
       lines.push('', t('answer.nextStepsHeading'))

@@ -1,10 +1,11 @@
 import type { i18n } from 'i18next'
-import { articleId, type Lang, type TopicFamily } from '../knowledge/schema.js'
+import { articleId, type Lang, type LocalContact, type TopicFamily } from '../knowledge/schema.js'
 import type { ChatSession, Clock, ConfidenceBand, IdSource, SessionStore } from '../ports.js'
 import type { ArticleRetriever } from '../retrieval/retriever.js'
 import type { TextAnalyzer } from '../text/analyze.js'
 import { composeAnswer, type Citation } from './compose-answer.js'
 import { assessConfidence, DEFAULT_CONFIDENCE_POLICY, type ConfidencePolicy } from './confidence.js'
+import { chooseCard, guidanceFor, merchantNoteFor, type Guidance } from './guidance.js'
 import { decideHandoff, type HandoffReason } from './handoff-policy.js'
 import { readSignals } from './signals.js'
 
@@ -16,6 +17,8 @@ export interface ConsultationDeps {
   clock: Clock
   ids: IdSource
   confidence?: ConfidencePolicy
+  /** The deployment's local offices (`FABAO_LOCAL_CONTACTS`), for cards naming `local:<kind>`. */
+  localContacts?: readonly LocalContact[]
 }
 
 export interface ChatRequest {
@@ -32,6 +35,12 @@ export interface ChatReply {
   answer: string
   confidence: ConfidenceBand
   citations: Citation[]
+  /** The practical card for the situation, in the answer language; null when no card fits. */
+  guidance: Guidance | null
+  /** A polite statement in Chinese the tourist shows the merchant (consumer and tour cards); null otherwise. */
+  merchantNote: string | null
+  /** The same note in the answer language (null for zh or without a note). */
+  merchantNoteTranslation: string | null
   emergency: boolean
   handoff: { suggested: boolean; reason: HandoffReason | null }
 }
@@ -56,12 +65,20 @@ export async function consult(deps: ConsultationDeps, request: ChatRequest): Pro
 
   const signals = readSignals(request.message, textLang, analyzer)
   const retrieval = retriever.retrieve(request.message, textLang)
-  const { band, cited } = assessConfidence(retrieval, deps.confidence ?? DEFAULT_CONFIDENCE_POLICY)
+  const policy = deps.confidence ?? DEFAULT_CONFIDENCE_POLICY
+  const { band, cited } = assessConfidence(retrieval, policy)
+  const card = band === 'none' ? null : chooseCard(retrieval.topics, knowledge)
+  // The card's statements rest on its articles: they are cited after the retrieved ones, up to the citation limit.
+  const citedIds = cited.map((hit) => ({ id: hit.id, score: hit.score }))
+  for (const id of card?.articles ?? []) {
+    if (citedIds.length >= policy.maxCitations) break
+    if (!citedIds.some((c) => c.id === id)) citedIds.push({ id, score: 0 })
+  }
 
   const today = beijingDate(now)
-  const citations: Citation[] = cited.map((hit) => {
+  const citations: Citation[] = citedIds.map((hit) => {
     const record = knowledge.articles.get(hit.id)
-    if (!record) throw new Error(`retriever returned unknown article ${hit.id}`)
+    if (!record) throw new Error(`unknown article ${hit.id}`)
     const { law, article } = record
     return {
       lawId: law.id,
@@ -86,8 +103,9 @@ export async function consult(deps: ConsultationDeps, request: ChatRequest): Pro
   const related = citedLaws.flatMap((law) =>
     (law.relatedNotInSet ?? []).map((r) => ({ title: lang === 'zh' ? r.titleZh : r.titles[lang], on: r.inForceFrom, inForce: today >= r.inForceFrom })),
   )
+  const guidance = card ? guidanceFor(card, lang, knowledge, deps.localContacts ?? []) : null
   const answer = composeAnswer(
-    { lang, band, citations, emergency: signals.emergency, family, handoffReason, revisions, related },
+    { lang, band, citations, guidance, emergency: signals.emergency, family, handoffReason, revisions, related },
     i18n,
     knowledge,
   )
@@ -112,6 +130,8 @@ export async function consult(deps: ConsultationDeps, request: ChatRequest): Pro
     answer,
     confidence: band,
     citations,
+    guidance,
+    ...merchantNoteFor(card, lang),
     emergency: signals.emergency.length > 0,
     handoff: { suggested: handoffReason !== null, reason: handoffReason },
   }

@@ -135,6 +135,10 @@ export interface KnowledgeBundle {
   translations: TranslationFile[]
   glossary: GlossaryEntry[]
   topics: Topic[]
+  /** Practical guidance cards (knowledge/guidance). */
+  guidance: GuidanceCard[]
+  /** National service numbers (knowledge/contacts/national.json). */
+  nationalContacts: NationalContact[]
   /** Short content hash of knowledge/, part of the service version. */
   hash: string
 }
@@ -177,3 +181,101 @@ export const TopicSchema = z.object({
 export type Topic = z.infer<typeof TopicSchema>
 
 export const TopicFileSchema = z.object({ domain: z.string().min(1), topics: z.array(TopicSchema).min(1) })
+
+/** National service numbers that never change (knowledge/contacts/national.json). */
+export const NATIONAL_NUMBERS = ['110', '119', '120', '122', '12315', '12345', '12348', '12367', '12301'] as const
+
+/** Kinds of local office a deployment configures (`FABAO_LOCAL_CONTACTS`); cards refer to them as `local:<kind>`. */
+export const LOCAL_CONTACT_KINDS = [
+  'public-legal-service-centre',
+  'consumer-rights-station',
+  'mediation-room',
+  'exit-entry-office',
+  'customs',
+  'hospital',
+  'police-station',
+  'tourism-office',
+] as const
+export type LocalContactKind = (typeof LOCAL_CONTACT_KINDS)[number]
+
+const Trilingual = z.object({ zh: z.string().trim().min(1), ru: z.string().trim().min(1), en: z.string().trim().min(1) })
+export type Trilingual = z.infer<typeof Trilingual>
+export const TrilingualSchema = Trilingual
+
+export const NationalContactSchema = z.object({
+  id: z.enum(NATIONAL_NUMBERS),
+  phone: z.string().regex(/^\d{3,5}$/),
+  name: Trilingual,
+  purpose: Trilingual,
+  /** Can be dialled in an emergency (110, 119, 120, 122). */
+  emergency: z.boolean().default(false),
+})
+export type NationalContact = z.infer<typeof NationalContactSchema>
+
+export const NationalContactsFileSchema = z
+  .object({ contacts: z.array(NationalContactSchema).length(NATIONAL_NUMBERS.length) })
+  .superRefine((file, ctx) => {
+    for (const c of file.contacts) {
+      if (c.phone !== c.id) ctx.addIssue({ code: 'custom', message: `${c.id}: phone must equal the id` })
+    }
+    const ids = new Set(file.contacts.map((c) => c.id))
+    if (ids.size !== NATIONAL_NUMBERS.length) ctx.addIssue({ code: 'custom', message: 'every national number exactly once' })
+  })
+
+const ContactRefSchema = z.union([z.enum(NATIONAL_NUMBERS), z.templateLiteral(['local:', z.enum(LOCAL_CONTACT_KINDS)])])
+
+const CardTextSchema = z.object({
+  title: z.string().trim().min(1).max(120),
+  answer: z.string().trim().min(1).max(1200),
+  steps: z.array(z.string().trim().min(1)).min(2).max(7),
+  evidence: z.array(z.string().trim().min(1)).max(6),
+  deadlines: z.array(z.string().trim().min(1)).max(4),
+})
+export type CardText = z.infer<typeof CardTextSchema>
+
+/** A practical guidance card (knowledge/guidance/README.md): what to do, what to keep, whom to call. */
+export const GuidanceCardSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/),
+    family: TopicFamilySchema,
+    topics: z.array(z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/)).min(1).max(6),
+    articles: z.array(z.string().regex(/^[a-z0-9-]+:[1-9]\d*$/)).min(1).max(6),
+    contacts: z.array(ContactRefSchema).min(1).max(8),
+    text: z.object({ zh: CardTextSchema, ru: CardTextSchema, en: CardTextSchema }),
+    merchantNote: Trilingual.nullable(),
+  })
+  .superRefine((card, ctx) => {
+    const shape = (l: Lang) => [card.text[l].steps.length, card.text[l].evidence.length, card.text[l].deadlines.length].join('/')
+    for (const l of ['ru', 'en'] as const) {
+      if (shape(l) !== shape('zh')) {
+        ctx.addIssue({ code: 'custom', message: `${card.id}: ${l} has steps/evidence/deadlines ${shape(l)}, zh has ${shape('zh')}` })
+      }
+    }
+    if ((card.family === 'consumer' || card.family === 'tour') && card.merchantNote === null) {
+      ctx.addIssue({ code: 'custom', message: `${card.id}: consumer and tour cards need a merchantNote` })
+    }
+  })
+export type GuidanceCard = z.infer<typeof GuidanceCardSchema>
+
+export const GuidanceFileSchema = z.object({ cards: z.array(GuidanceCardSchema).min(1) })
+
+/**
+ * Local offices (`FABAO_LOCAL_CONTACTS`): deployment configuration, never shipped data. A file or entry marked
+ * `example` is refused, so the shipped example cannot reach a tourist.
+ */
+export const LocalContactSchema = z.object({
+  id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/),
+  kind: z.enum(LOCAL_CONTACT_KINDS),
+  name: Trilingual,
+  phone: z.string().regex(/^\+?[0-9][0-9 -]{2,20}[0-9]$/),
+  address: Trilingual.nullable().default(null),
+  hours: Trilingual.nullable().default(null),
+  purpose: Trilingual,
+  example: z.boolean().optional(),
+})
+export type LocalContact = z.infer<typeof LocalContactSchema>
+
+export const LocalContactsFileSchema = z.object({
+  example: z.boolean().optional(),
+  contacts: z.array(LocalContactSchema),
+})
