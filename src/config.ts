@@ -42,6 +42,19 @@ export const ConfigSchema = z.object({
   FABAO_MEDIATION_COMMITTEE: z.string().min(1).optional(),
   /** The deployment's local offices (JSON, format in knowledge/contacts/local.example.json); default $FABAO_DATA_DIR/contacts.json if present. */
   FABAO_LOCAL_CONTACTS: z.string().min(1).optional(),
+  /** `hybrid`: keyword + dense retrieval with local embeddings; `keyword`: keyword and situation topics only. */
+  FABAO_RETRIEVAL: z.enum(['hybrid', 'keyword']).default('hybrid'),
+  /** How the embedding model runs: `transformers` (transformers.js + onnxruntime) or `static` (pure JS; bundled model format only). */
+  FABAO_EMBEDDER: z.enum(['transformers', 'static']).default('transformers'),
+  /** A local feature-extraction model folder; default the bundled knowledge/model/fabao-static. Never downloaded. */
+  FABAO_MODEL_DIR: z.string().min(1).optional(),
+  /** Pooling, normalisation and prefixes of that model (default: its fabao.json, else mean / on / none). */
+  FABAO_MODEL_POOLING: z.enum(['mean', 'cls']).optional(),
+  FABAO_MODEL_NORMALIZE: flag.optional(),
+  FABAO_MODEL_QUERY_PREFIX: z.string().optional(),
+  FABAO_MODEL_PASSAGE_PREFIX: z.string().optional(),
+  /** The dense index built with that model (`npm run index:build`); default knowledge/index/dense.bin. */
+  FABAO_DENSE_INDEX: z.string().min(1).optional(),
   /** How long a mediator stays signed in. */
   FABAO_MEDIATOR_SESSION_HOURS: z.coerce.number().int().min(1).max(72).default(12),
 })

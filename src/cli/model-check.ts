@@ -4,7 +4,7 @@
  * Prints the problems and exits 1, or loads the model through transformers.js (and the pure-JS embedder when the
  * folder has fabao.json) and prints its id, dimension and a smoke embedding.
  */
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { checkModelFolder, DEFAULT_MODEL_SUBDIR, loadStaticEmbedder } from '../adapters/node/model-files.js'
 import { loadTransformersEmbedder } from '../adapters/node/transformers-embedder.js'
@@ -18,7 +18,9 @@ if (problems.length > 0) {
   for (const p of problems) console.error(`  - ${p}`)
   process.exit(1)
 }
-const text = '导游强迫我们购物 / гид заставлял покупать / the guide forced us to shop'
+// A smoke sentence per language: the first situation topic's first trigger phrases (knowledge/topics).
+const triggers = JSON.parse(readFileSync(join(REPO_ROOT, 'knowledge', 'topics', 'tourism.json'), 'utf8')).topics[0].triggers
+const text = [triggers.zh[0], triggers.ru[0], triggers.en[0]].join(' / ')
 const embedder = await loadTransformersEmbedder({ modelDir: dir })
 const [vector] = await embedder.embed([text], 'query')
 console.log(`model ${embedder.modelId}, dimension ${embedder.dimension}`)

@@ -6,19 +6,33 @@ import type { i18n } from 'i18next'
 import { createI18n } from '../../core/i18n.js'
 import { KnowledgeBase } from '../../core/knowledge/knowledge-base.js'
 import type { Clock, IdSource } from '../../core/ports.js'
+import type { Embedder } from '../../core/embedding/embedder.js'
+import { DEFAULT_CONFIDENCE_POLICY, HYBRID_CONFIDENCE_POLICY, type ConfidencePolicy } from '../../core/consultation/confidence.js'
+import { DenseIndex } from '../../core/retrieval/dense-index.js'
 import { KEYWORD_INDEX_FORMAT, KeywordIndex } from '../../core/retrieval/keyword-index.js'
-import { KeywordRetriever, type ArticleRetriever } from '../../core/retrieval/retriever.js'
+import { HybridRetriever, KeywordRetriever, type ArticleRetriever } from '../../core/retrieval/retriever.js'
 import { TopicIndex } from '../../core/retrieval/topic-index.js'
 import { TextAnalyzer } from '../../core/text/analyze.js'
 import { loadKnowledgeBundle } from './knowledge-files.js'
 import { loadLocales } from './locale-files.js'
+import { DEFAULT_MODEL_SUBDIR, loadStaticEmbedder } from './model-files.js'
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)))
+
+/** The dense index of the bundled model over the committed knowledge (`npm run index:build`). */
+export const DEFAULT_DENSE_INDEX = join(REPO_ROOT, 'knowledge', 'index', 'dense.bin')
+export const DEFAULT_MODEL_DIR = join(REPO_ROOT, DEFAULT_MODEL_SUBDIR)
 
 export interface ConsultationRuntime {
   knowledge: KnowledgeBase
   analyzer: TextAnalyzer
-  retriever: KeywordRetriever
+  /** What answers use: hybrid (keyword + dense) by default, keyword only when configured so. */
+  retriever: ArticleRetriever
+  /** The keyword half on its own (tuning, evaluation of keyword-only). */
+  keyword: KeywordRetriever
+  /** The hybrid retriever when dense retrieval is on. */
+  hybrid: HybridRetriever | null
+  confidence: ConfidencePolicy
   i18n: i18n
 }
 
@@ -27,6 +41,12 @@ export interface RuntimeOptions {
   localesDir?: string
   /** Where a built keyword index is cached between starts (keyed by knowledge hash); none when absent. */
   cacheDir?: string
+  /** `hybrid` (default): keyword + dense retrieval; `keyword`: keyword and topics only. */
+  retrieval?: 'hybrid' | 'keyword'
+  /** The embedding model; default the bundled model through the pure-JS path (same vectors as transformers.js). */
+  embedder?: Embedder
+  /** The dense index built with that model; default knowledge/index/dense.bin. */
+  denseIndexFile?: string
 }
 
 /**
@@ -40,7 +60,19 @@ export function loadConsultationRuntime(options: RuntimeOptions = {}): Consultat
   const analyzer = new TextAnalyzer(bundle.lexicons)
   const index = loadOrBuildIndex(knowledge, analyzer, options.cacheDir)
   const i18n = createI18n(loadLocales(options.localesDir ?? join(REPO_ROOT, 'locales')))
-  return { knowledge, analyzer, retriever: new KeywordRetriever(index, new TopicIndex(knowledge, analyzer)), i18n }
+  const keyword = new KeywordRetriever(index, new TopicIndex(knowledge, analyzer))
+  if (options.retrieval === 'keyword') {
+    return { knowledge, analyzer, retriever: keyword, keyword, hybrid: null, confidence: DEFAULT_CONFIDENCE_POLICY, i18n }
+  }
+  const embedder = options.embedder ?? loadStaticEmbedder(DEFAULT_MODEL_DIR)
+  const hybrid = new HybridRetriever(keyword, loadDenseIndex(options.denseIndexFile ?? DEFAULT_DENSE_INDEX), embedder)
+  return { knowledge, analyzer, retriever: hybrid, keyword, hybrid, confidence: HYBRID_CONFIDENCE_POLICY, i18n }
+}
+
+/** Reads a dense index file; a missing one says how to make it. Whether it fits is checked by HybridRetriever. */
+export function loadDenseIndex(file: string): DenseIndex {
+  if (!existsSync(file)) throw new Error(`dense index ${file} does not exist; run npm run index:build (or set FABAO_RETRIEVAL=keyword)`)
+  return DenseIndex.decode(new Uint8Array(readFileSync(file)))
 }
 
 function loadOrBuildIndex(knowledge: KnowledgeBase, analyzer: TextAnalyzer, cacheDir?: string): KeywordIndex {

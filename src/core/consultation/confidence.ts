@@ -9,6 +9,12 @@ export interface ConfidencePolicy {
   /** Articles scoring below this fraction of the top one are not cited. */
   relativeCut: number
   maxCitations: number
+  /** Dense similarity at which the top article is cited even with little keyword evidence (hybrid retrieval). */
+  minSimilarity: number
+  /** Dense similarity from which an answer is `high` (together with minEvidence). */
+  highSimilarity: number
+  /** Dense similarity at which a guidance card is chosen when no situation topic matched. */
+  cardSimilarity: number
 }
 
 export const DEFAULT_CONFIDENCE_POLICY: ConfidencePolicy = {
@@ -16,6 +22,17 @@ export const DEFAULT_CONFIDENCE_POLICY: ConfidencePolicy = {
   highEvidence: 5,
   relativeCut: 0.3,
   maxCitations: 5,
+  minSimilarity: Infinity,
+  highSimilarity: Infinity,
+  cardSimilarity: Infinity,
+}
+
+/** With dense retrieval: tuned with `npm run tune -- --hybrid` on the eval dev split. */
+export const HYBRID_CONFIDENCE_POLICY: ConfidencePolicy = {
+  ...DEFAULT_CONFIDENCE_POLICY,
+  minSimilarity: 0.5,
+  highSimilarity: 0.6,
+  cardSimilarity: 0.6,
 }
 
 export interface Assessment {
@@ -26,12 +43,14 @@ export interface Assessment {
 /**
  * Decides the confidence band and which ranked articles are worth citing. Raw BM25 scores are not comparable
  * between questions, so the band rests on evidence: how many of the question's own terms, and how many glossary
- * concepts, the best article accounts for. Thresholds are tuned on the eval dev split.
+ * concepts, the best article accounts for — and, with hybrid retrieval, on how close the question and the best article
+ * are in the embedding space. Thresholds are tuned on the eval dev split.
  */
 export function assessConfidence(retrieval: Retrieval, policy: ConfidencePolicy = DEFAULT_CONFIDENCE_POLICY): Assessment {
   const top = retrieval.ranked[0]
-  if (!top || top.evidence < policy.minEvidence) return { band: 'none', cited: [] }
-  const band: ConfidenceBand = top.evidence >= policy.highEvidence ? 'high' : 'possible'
+  if (!top || (top.evidence < policy.minEvidence && top.similarity < policy.minSimilarity)) return { band: 'none', cited: [] }
+  const high = top.evidence >= policy.highEvidence || (top.evidence >= policy.minEvidence && top.similarity >= policy.highSimilarity)
+  const band: ConfidenceBand = high ? 'high' : 'possible'
   const cited = retrieval.ranked
     .filter((r) => r.score >= top.score * policy.relativeCut)
     .slice(0, band === 'high' ? policy.maxCitations : Math.min(3, policy.maxCitations))

@@ -64,10 +64,10 @@ export async function consult(deps: ConsultationDeps, request: ChatRequest): Pro
   const lang = request.lang ?? textLang
 
   const signals = readSignals(request.message, textLang, analyzer)
-  const retrieval = retriever.retrieve(request.message, textLang)
+  const retrieval = await retriever.retrieve(request.message, textLang)
   const policy = deps.confidence ?? DEFAULT_CONFIDENCE_POLICY
   const { band, cited } = assessConfidence(retrieval, policy)
-  const card = band === 'none' ? null : chooseCard(retrieval.topics, knowledge)
+  const card = band === 'none' ? null : chooseCard(retrieval, knowledge, policy.cardSimilarity)
   // The card's statements rest on its articles: they are cited after the retrieved ones, up to the citation limit.
   const citedIds = cited.map((hit) => ({ id: hit.id, score: hit.score }))
   for (const id of card?.articles ?? []) {

@@ -1,6 +1,6 @@
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
 import type { GuidanceCard, Lang, LocalContact } from '../knowledge/schema.js'
-import type { TopicHit } from '../retrieval/topic-index.js'
+import type { Retrieval } from '../retrieval/retriever.js'
 
 /** Whom to call, in the answer language. National numbers have no address; local offices may. */
 export interface GuidanceContact {
@@ -24,12 +24,17 @@ export interface Guidance {
   contacts: GuidanceContact[]
 }
 
-/** The card for the situation the question matched: the first matched topic (best first) that has a card. */
-export function chooseCard(topics: readonly TopicHit[], knowledge: KnowledgeBase): GuidanceCard | null {
-  for (const hit of topics) {
+/**
+ * The card for the situation the question matched: the first matched topic (best first) that has a card; else,
+ * with dense retrieval, the nearest card when it is at least `minSimilarity` close to the question.
+ */
+export function chooseCard(retrieval: Pick<Retrieval, 'topics' | 'cards'>, knowledge: KnowledgeBase, minSimilarity = Infinity): GuidanceCard | null {
+  for (const hit of retrieval.topics) {
     const card = knowledge.cardForTopic(hit.topic.id)
     if (card) return card
   }
+  const nearest = retrieval.cards[0]
+  if (nearest && nearest.similarity >= minSimilarity) return knowledge.cards.get(nearest.id) ?? null
   return null
 }
 

@@ -1,5 +1,7 @@
+import type { Embedder } from '../embedding/embedder.js'
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
 import type { Lang } from '../knowledge/schema.js'
+import type { DenseHit, DenseIndex } from './dense-index.js'
 import type { AnalyzedQuestion, KeywordIndex } from './keyword-index.js'
 import type { TopicHit, TopicIndex } from './topic-index.js'
 
@@ -11,18 +13,22 @@ export interface RankedArticle {
   coverage: number
   /** How many distinct pieces of evidence matched: own terms, glossary concepts, or a situation topic's triggers. */
   evidence: number
+  /** Cosine similarity of the question and the article in the embedding space (0 without dense retrieval). */
+  similarity: number
 }
 
 export interface Retrieval {
   analyzed: AnalyzedQuestion
   topics: TopicHit[]
   ranked: RankedArticle[]
+  /** Guidance cards nearest to the question in the embedding space, best first (empty without dense retrieval). */
+  cards: DenseHit[]
 }
 
 /** Finds the articles for a question; the HTTP layer and answers do not know how. */
 export interface ArticleRetriever {
   readonly knowledge: KnowledgeBase
-  retrieve(question: string, lang: Lang, limit?: number): Retrieval
+  retrieve(question: string, lang: Lang, limit?: number): Promise<Retrieval>
 }
 
 export interface FusionTuning {
@@ -58,14 +64,19 @@ export class KeywordRetriever implements ArticleRetriever {
     return new KeywordRetriever(index, this.topicIndex, fusion)
   }
 
-  retrieve(question: string, lang: Lang, limit = 10): Retrieval {
+  async retrieve(question: string, lang: Lang, limit = 10): Promise<Retrieval> {
+    return this.rank(question, lang, limit)
+  }
+
+  /** The keyword ranking, synchronously (tuning runs it thousands of times). */
+  rank(question: string, lang: Lang, limit = 10): Retrieval {
     const analyzed = this.index.analyze(question, lang)
     const own = new Set(analyzed.terms)
     const { k, topicWeight, minTopicTerms } = this.fusion
     const candidates = new Map<string, RankedArticle>()
     const candidate = (id: string) => {
       let c = candidates.get(id)
-      if (!c) candidates.set(id, (c = { id, score: 0, coverage: 0, evidence: 0 }))
+      if (!c) candidates.set(id, (c = { id, score: 0, coverage: 0, evidence: 0, similarity: 0 }))
       return c
     }
 
@@ -100,6 +111,70 @@ export class KeywordRetriever implements ArticleRetriever {
 
     const ranked = [...candidates.values()].sort((a, b) => b.score - a.score).slice(0, limit)
     for (const r of ranked) r.score = Math.round(r.score * 1e6) / 1e6
-    return { analyzed, topics, ranked }
+    return { analyzed, topics, ranked, cards: [] }
+  }
+}
+
+export interface HybridTuning {
+  /** Weight of the dense rank against the keyword and topic ranks (reciprocal-rank fusion). */
+  denseWeight: number
+  /** Reciprocal-rank constant of the dense list. */
+  denseK: number
+  /** Dense neighbours considered per question. */
+  denseDepth: number
+  /** Neighbours less similar than this are not fused at all. */
+  minSimilarity: number
+}
+
+/** Tuned with `npm run tune -- --hybrid` on the eval dev split. */
+export const DEFAULT_HYBRID_TUNING: HybridTuning = { denseWeight: 0.5, denseK: 5, denseDepth: 10, minSimilarity: 0 }
+
+/**
+ * Keyword retrieval (above) fused by reciprocal rank with dense retrieval: the question is embedded with the same
+ * model as the precomputed article vectors, and its nearest articles are added to the keyword and topic ranks. The
+ * dense similarity travels with each article so the confidence policy can weigh it.
+ */
+export class HybridRetriever implements ArticleRetriever {
+  constructor(
+    readonly keyword: KeywordRetriever,
+    readonly dense: DenseIndex,
+    readonly embedder: Embedder,
+    readonly tuning: HybridTuning = DEFAULT_HYBRID_TUNING,
+  ) {
+    dense.assertMatches(embedder.modelId, keyword.knowledge.hash)
+  }
+
+  get knowledge(): KnowledgeBase {
+    return this.keyword.knowledge
+  }
+
+  withTuning(tuning: HybridTuning, keyword: KeywordRetriever = this.keyword): HybridRetriever {
+    return new HybridRetriever(keyword, this.dense, this.embedder, tuning)
+  }
+
+  /** The question's vector (exposed so tuning can embed once and fuse many times). */
+  async embedQuestion(question: string): Promise<Float32Array> {
+    const [vector] = await this.embedder.embed([question], 'query')
+    return vector!
+  }
+
+  async retrieve(question: string, lang: Lang, limit = 10): Promise<Retrieval> {
+    return this.fuse(this.keyword.rank(question, lang, 30), await this.embedQuestion(question), limit)
+  }
+
+  /** Fuses a keyword retrieval with the dense neighbours of the question vector. */
+  fuse(keyword: Retrieval, vector: Float32Array, limit = 10): Retrieval {
+    const { denseWeight, denseK, denseDepth, minSimilarity } = this.tuning
+    const candidates = new Map(keyword.ranked.map((r) => [r.id, { ...r }]))
+    const dense = this.dense.nearest(vector, denseDepth, 'article')
+    dense.forEach((hit, rank) => {
+      let c = candidates.get(hit.id)
+      if (!c) candidates.set(hit.id, (c = { id: hit.id, score: 0, coverage: 0, evidence: 0, similarity: 0 }))
+      c.similarity = Math.round(hit.similarity * 1e4) / 1e4
+      if (hit.similarity >= minSimilarity) c.score += denseWeight / (denseK + rank + 1)
+    })
+    const ranked = [...candidates.values()].sort((a, b) => b.score - a.score || b.similarity - a.similarity).slice(0, limit)
+    for (const r of ranked) r.score = Math.round(r.score * 1e6) / 1e6
+    return { ...keyword, ranked, cards: this.dense.nearest(vector, 3, 'card') }
   }
 }
