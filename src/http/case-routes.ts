@@ -14,6 +14,7 @@ import { slaState, type SlaPolicy } from '../core/mediation/sla.js'
 import type { AppEnv } from './app.js'
 import { ApiError } from './errors.js'
 import { parseJsonBody } from './json-body.js'
+import { header, RequestHeaders } from './protection.js'
 import { MAX_MESSAGE_CODE_POINTS, SESSION_ID } from './chat-request.js'
 
 const text = (max: number) => z.string().trim().max(max)
@@ -59,6 +60,7 @@ export function caseRoutes(deps: { mediation: MediationDeps; sla: SlaPolicy }) {
 
   app.post('/handoff', async (c) => {
     const body = parseJsonBody(HandoffSchema, await c.req.text())
+    if (body.lang) c.set('lang', body.lang)
     const created = await escalateCase(mediation, { ...body, channel: body.channel ?? 'web' })
     c.header('Cache-Control', 'no-store')
     return c.json(created, 201)
@@ -73,7 +75,7 @@ export function caseRoutes(deps: { mediation: MediationDeps; sla: SlaPolicy }) {
   })
 
   app.get('/cases/:caseId', async (c) => {
-    const found = await touristCase(c.req.param('caseId'), c.req.header('x-access-code'))
+    const found = await touristCase(c.req.param('caseId'), header(c, 'x-access-code', RequestHeaders.accessCode))
     c.set('lang', found.lang)
     const messages = await mediation.store.listMessages(found.id)
     const sla = slaState(found, mediation.clock.now(), deps.sla)
@@ -88,7 +90,7 @@ export function caseRoutes(deps: { mediation: MediationDeps; sla: SlaPolicy }) {
   })
 
   app.post('/cases/:caseId/messages', async (c) => {
-    const found = await touristCase(c.req.param('caseId'), c.req.header('x-access-code'))
+    const found = await touristCase(c.req.param('caseId'), header(c, 'x-access-code', RequestHeaders.accessCode))
     c.set('lang', found.lang)
     const body = parseJsonBody(MessageSchema, await c.req.text())
     const seq = await postTouristMessage(mediation, found, body.text)
@@ -96,7 +98,7 @@ export function caseRoutes(deps: { mediation: MediationDeps; sla: SlaPolicy }) {
   })
 
   app.post('/cases/:caseId/withdraw', async (c) => {
-    const found = await touristCase(c.req.param('caseId'), c.req.header('x-access-code'))
+    const found = await touristCase(c.req.param('caseId'), header(c, 'x-access-code', RequestHeaders.accessCode))
     c.set('lang', found.lang)
     const body = parseJsonBody(WithdrawSchema, await c.req.text())
     const updated = await withdrawCase(mediation, found, { eraseContact: body.eraseContact ?? false, reason: body.reason })
