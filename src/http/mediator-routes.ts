@@ -36,6 +36,15 @@ export interface MediatorRouteDeps {
   quickReplies: QuickReply[]
   /** Send the session cookie only over HTTPS (on when FABAO_PUBLIC_URL is https). */
   secureCookies: boolean
+  /** Delivers mediator replies to another channel (WeChat) and says which were not delivered; absent = none. */
+  replyDelivery?: MediatorReplyDelivery | undefined
+}
+
+export interface MediatorReplyDelivery {
+  /** Sends the reply if the case's chat belongs to that channel; never throws (the reply is in the case anyway). */
+  deliverMediatorReply(k: CaseRecord, seq: number, text: string): Promise<void>
+  /** Seqs of the case's mediator messages the channel could not deliver yet. */
+  undelivered(caseId: string): Promise<number[]>
 }
 
 type MediatorEnv = AppEnv & { Variables: { mediator: Mediator; mediatorSession: MediatorSession } }
@@ -151,11 +160,13 @@ export function mediatorRoutes(deps: MediatorRouteDeps) {
       { caseId: k.id, actor: `mediator:${me.id}`, action: 'view', detail: null, at: now.toISOString() },
       new Date(now.getTime() - VIEW_AUDIT_MINUTES * 60_000).toISOString(),
     )
+    const undelivered = new Set((await deps.replyDelivery?.undelivered(k.id)) ?? [])
     return c.json({
       case: caseView(k, mediators),
       sla: slaState(k, mediation.clock.now(), deps.sla),
       languageMismatch: !me.languages.includes(k.lang),
       messages: (await mediation.store.listMessages(k.id)).map((m) => ({
+        ...(undelivered.has(m.seq) ? { delivered: false } : {}),
         seq: m.seq,
         from: m.from,
         text: m.text,
@@ -183,7 +194,9 @@ export function mediatorRoutes(deps: MediatorRouteDeps) {
 
   app.post('/cases/:caseId/messages', async (c) => {
     const body = parseJsonBody(TextSchema, await c.req.text())
-    const seq = await replyToTourist(mediation, c.var.mediator, await loadCase(c), body.text)
+    const k = await loadCase(c)
+    const seq = await replyToTourist(mediation, c.var.mediator, k, body.text)
+    await deps.replyDelivery?.deliverMediatorReply(k, seq, body.text)
     return c.json({ seq }, 201)
   })
 

@@ -120,12 +120,13 @@
     const res = await api(`/cases/${encodeURIComponent(caseId)}`)
     if (!res.ok) { detail.replaceChildren(el('p', { className: 'error' }, res.body.error.message)); return }
     const data = res.body
-    const signature = JSON.stringify([data.case.status, data.case.assignee, data.messages.length, data.notes && data.notes.length])
+    const signature = JSON.stringify([data.case.status, data.case.assignee, data.messages.length, data.notes && data.notes.length, data.messages.filter((m) => m.delivered === false).length])
     if (quiet && signature === rendered) return
     rendered = signature
     const k = data.case
     const messages = el('ul', { className: 'msgs', id: 'case-messages' },
-      ...data.messages.map((m) => el('li', { className: m.from }, el('span', { className: 'who' }, m.from === 'mediator' ? m.mediator : (ALL[k.lang].case.from[m.from] || m.from)), m.text)))
+      ...data.messages.map((m) => el('li', { className: m.from }, el('span', { className: 'who' }, m.from === 'mediator' ? m.mediator : (ALL[k.lang].case.from[m.from] || m.from)), m.text,
+        m.delivered === false ? el('small', { className: 'tag warn not-delivered' }, S.notDelivered) : null)))
     const actions = el('div', { id: 'actions' })
     const act = (label, body) => {
       const b = el('button', { type: 'button' }, label)
