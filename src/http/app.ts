@@ -7,12 +7,16 @@ import { MediationError } from '../core/mediation/mediation.js'
 import { caseRoutes } from './case-routes.js'
 import { mediatorRoutes, type MediatorRouteDeps } from './mediator-routes.js'
 import { pageRoutes, type PageDeps } from './pages.js'
+import { chatPageRoutes, DEFAULT_KIOSK_IDLE_SECONDS, type ChatPageOptions } from './chat-pages.js'
 import type { Lang } from '../core/knowledge/schema.js'
 import { StorageUnavailableError } from '../core/ports.js'
 import { parseChatBody } from './chat-request.js'
 import { ApiError, errorBody } from './errors.js'
-import { RateLimiter } from './rate-limit.js'
+import { accessCodeBackoff, loginBackoff, rateLimit, RequestHeaders, securityHeaders } from './protection.js'
+import { RequestLimits, type RateLimitSettings } from './rate-limit.js'
+import { redact, redactingSink, requestLine } from './request-log.js'
 import { languageFromAcceptLanguage } from './request-language.js'
+import { wechatRoutes, type WechatRouteDeps } from './wechat-routes.js'
 
 export const MAX_BODY_BYTES = 64 * 1024
 
@@ -22,27 +26,49 @@ export interface AppDeps {
   mediation: MediatorRouteDeps
   /** Page assets and what the pages show (committee name, retention periods). */
   pages: Pick<PageDeps, 'assets' | 'committeeName' | 'retention'>
+  /** Web chat, kiosk and widget settings (idle reset, embed origins, public URL, central reachability); defaults: 90 s, none, unset. */
+  chatPages?: Partial<ChatPageOptions>
   /** `<package version>+<knowledge hash>`. */
   version: string
   /** Requests per minute per client on /api/* (0 = unlimited). */
   rateLimitPerMinute: number
+  /** The other budgets (pages, kiosks, WeChat OpenIDs) and the kiosk tokens; pages unlimited when /api/* is. */
+  rateLimits?: Partial<Omit<RateLimitSettings, 'apiPerMinute'>>
+  /** Whether the store takes writes now (a real write, rolled back); /readyz answers 503 when not. */
+  storageWritable?: () => Promise<boolean>
+  /** True once the server is shutting down: /readyz answers 503 so a balancer stops sending traffic. */
+  draining?: () => boolean
   /** Identifies the client for rate limiting (the adapter knows the socket address and trusted proxies). */
   clientKey?: (c: Context) => string
   /** Receives one structured line per request; never a body or personal data. */
   log?: (line: Record<string, unknown>) => void
   /** Makes request ids; random by default. */
   requestId?: () => string
+  /** The WeChat Official Account channel (/wechat, /a/:id); absent = off (WECHAT_TOKEN unset). */
+  wechat?: WechatRouteDeps | undefined
 }
 
-export type AppEnv = { Variables: { requestId: string; i18n: i18n; lang?: Lang } }
+export type AppEnv = { Variables: { requestId: string; i18n: i18n; lang?: Lang; limits: RequestLimits } }
 
 /** The HTTP surface, thin by design: parse with zod, call core, map errors to HTTP in `renderError`. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
   const { i18n: i18nInstance, clock } = deps.consultation
-  const limiter = new RateLimiter(deps.rateLimitPerMinute)
+  const limits = new RequestLimits(
+    {
+      apiPerMinute: deps.rateLimitPerMinute,
+      pagePerMinute: deps.rateLimits?.pagePerMinute ?? (deps.rateLimitPerMinute === 0 ? 0 : 600),
+      kioskPerMinute: deps.rateLimits?.kioskPerMinute ?? 600,
+      openIdPerMinute: deps.rateLimits?.openIdPerMinute ?? 20,
+      kioskTokens: deps.rateLimits?.kioskTokens ?? [],
+    },
+    () => clock.now().getTime(),
+  )
+  const clientOf = (c: Context) => deps.clientKey?.(c) ?? 'anonymous'
+  const log = deps.log ? redactingSink(deps.log) : undefined
   const newRequestId = deps.requestId ?? (() => crypto.randomUUID())
-  const fallbackLang = (c: Context): Lang => languageFromAcceptLanguage(c.req.header('accept-language')) ?? 'en'
+  const fallbackLang = (c: Context): Lang =>
+    languageFromAcceptLanguage(RequestHeaders.acceptLanguage.safeParse(c.req.header('accept-language')).data) ?? 'en'
 
   const renderError = (c: Context<AppEnv>, error: unknown) => {
     const apiError =
@@ -54,7 +80,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
             ? fromMediationError(error)
             : new ApiError('internal')
     if (apiError.code === 'internal') {
-      deps.log?.({ level: 'error', requestId: c.var.requestId, error: (error as Error)?.name ?? 'Error' })
+      log?.({ level: 'error', requestId: c.var.requestId, error: (error as Error)?.name ?? 'Error', detail: redact(String((error as Error)?.message ?? '')) })
     }
     if (apiError.code === 'rate_limited' && apiError.params.retryAfter) {
       c.header('Retry-After', String(apiError.params.retryAfter))
@@ -63,21 +89,15 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   }
 
   app.use(async (c, next) => {
-    const started = Date.now()
+    const started = performance.now()
     c.set('requestId', newRequestId())
     c.set('i18n', i18nInstance)
+    c.set('limits', limits)
     c.header('X-Request-Id', c.var.requestId)
     await next()
-    c.header('X-Content-Type-Options', 'nosniff')
-    deps.log?.({
-      level: 'info',
-      requestId: c.var.requestId,
-      method: c.req.method,
-      path: new URL(c.req.url).pathname,
-      status: c.res.status,
-      ms: Date.now() - started,
-    })
+    log?.(requestLine(c, c.var.requestId, started, performance.now()))
   })
+  app.use(securityHeaders)
   app.onError((error, c) => renderError(c, error))
   app.notFound((c) => renderError(c, new ApiError('not_found')))
 
@@ -92,15 +112,20 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     }),
   )
 
-  app.use('/api/*', async (c, next) => {
-    const wait = limiter.take(deps.clientKey?.(c) ?? 'anonymous', clock.now().getTime())
-    if (wait > 0) throw new ApiError('rate_limited', undefined, { retryAfter: wait })
-    await next()
+  // Readiness: knowledge loaded and the store takes a write; 503 while shutting down.
+  app.get('/readyz', async (c) => {
+    const knowledge = deps.consultation.retriever.knowledge.articleCount > 0
+    const storage = deps.storageWritable ? await deps.storageWritable().catch(() => false) : true
+    const draining = deps.draining?.() ?? false
+    c.header('Cache-Control', 'no-store')
+    return c.json({ ready: knowledge && storage && !draining, checks: { knowledge, storage, draining } }, knowledge && storage && !draining ? 200 : 503)
   })
-  app.use(
-    '/api/*',
-    bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new ApiError('payload_too_large') } }),
-  )
+
+  // Limits on every route: the per-client budget, the body size, backoff on access codes and mediator sign-in.
+  app.use(rateLimit(limits, clientOf))
+  app.use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new ApiError('payload_too_large') } }))
+  app.use('/api/cases/*', accessCodeBackoff(limits, clientOf))
+  app.use('/api/mediator/login', loginBackoff(limits, clientOf))
 
   app.post('/api/chat', async (c) => {
     let body: unknown
@@ -120,6 +145,19 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.route('/api', caseRoutes({ mediation: deps.mediation.mediation, sla: deps.mediation.sla }))
   app.route('/api/mediator', mediatorRoutes(deps.mediation))
+  app.route('/', wechatRoutes(deps.wechat))
+  app.route(
+    '/',
+    chatPageRoutes({
+      kioskIdleSeconds: DEFAULT_KIOSK_IDLE_SECONDS,
+      embedOrigins: [],
+      publicUrl: undefined,
+      ...deps.chatPages,
+      i18n: i18nInstance,
+      knowledge: deps.consultation.retriever.knowledge,
+      localContacts: deps.consultation.localContacts ?? [],
+    }),
+  )
   app.route('/', pageRoutes({ ...deps.pages, i18n: i18nInstance, knowledge: deps.consultation.retriever.knowledge, mediation: deps.mediation }))
 
   return app

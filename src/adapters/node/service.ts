@@ -9,12 +9,17 @@ import type { MediationDeps } from '../../core/mediation/mediation.js'
 import { DEFAULT_SLA_POLICY, parseOfficeHours, type SlaPolicy } from '../../core/mediation/sla.js'
 import type { Clock } from '../../core/ports.js'
 import { createApp } from '../../http/app.js'
+import { clientAddressResolver, type TrustedProxies } from '../../http/client-address.js'
 import type { QuickReply } from '../../http/mediator-routes.js'
 import { loadConsultationRuntime, randomIds, REPO_ROOT, systemClock, type ConsultationRuntime } from './consultation-runtime.js'
+import { loadConfiguredEmbedder, retrievalOptions } from './embedding-runtime.js'
 import { loadLocalContacts } from './local-contacts-file.js'
 import { loadServerSecret, nodeCaseKeys, nodeSessionTokens, scryptPasswords } from './secrets.js'
-import { SqliteStore } from './sqlite-store.js'
+import { BetterSqliteDriver, SqliteStore } from './sqlite-store.js'
+import { sqliteWritable } from './storage-probe.js'
 import { loadWebAssets } from './web-assets.js'
+import { centralReachability } from './central-status.js'
+import { wechatFromConfig } from './wechat-runtime.js'
 
 export const PACKAGE_VERSION: string = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version
 
@@ -26,18 +31,17 @@ export function loadQuickReplies(): QuickReply[] {
   return QuickRepliesSchema.parse(JSON.parse(readFileSync(join(REPO_ROOT, 'knowledge', 'mediation', 'quick-replies.json'), 'utf8'))).phrases
 }
 
-/** The client address for rate limiting: the socket peer, or the first X-Forwarded-For hop behind a trusted proxy. */
-export function clientAddress(trustProxy: boolean) {
+/** The client address for rate limiting: the socket peer, or X-Forwarded-For read from the right behind trusted proxies. */
+export function clientAddress(trustProxy: TrustedProxies) {
+  const resolve = clientAddressResolver(trustProxy)
   return (c: Context): string => {
-    if (trustProxy) {
-      const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim()
-      if (forwarded) return forwarded
-    }
+    let peer: string | undefined
     try {
-      return getConnInfo(c).remote.address ?? 'unknown'
+      peer = getConnInfo(c).remote.address
     } catch {
-      return 'unknown'
+      peer = undefined
     }
+    return resolve(peer, c.req.header('x-forwarded-for'))
   }
 }
 
@@ -59,18 +63,25 @@ export function mediationPorts(config: Config, store: SqliteStore, runtime: Pick
   return { mediation, accounts }
 }
 
-/** Builds the whole Node service from configuration: knowledge, retrieval, store, HTTP app. */
-export function createNodeService(config: Config, log?: (line: Record<string, unknown>) => void) {
+/**
+ * Builds the whole Node service from configuration: knowledge, retrieval (the embedding model and dense index for
+ * hybrid retrieval), store, HTTP app.
+ */
+export async function createNodeService(config: Config, log?: (line: Record<string, unknown>) => void, draining?: () => boolean) {
   const dataDir = resolve(config.FABAO_DATA_DIR)
   const localContacts = loadLocalContacts(config)
-  const runtime = loadConsultationRuntime({ cacheDir: join(dataDir, 'cache') })
+  const embedder = await loadConfiguredEmbedder(config)
+  const runtime = loadConsultationRuntime({ cacheDir: join(dataDir, 'cache'), ...retrievalOptions(config, embedder) })
   const store = new SqliteStore(resolve(databaseFile(config)))
   const { mediation, accounts } = mediationPorts(config, store, runtime)
+  const consultation = { ...runtime, sessions: store, clock: systemClock, ids: randomIds, localContacts }
+  const wechat = wechatFromConfig(config, { consultation, mediation, sql: new BetterSqliteDriver(store.database), ...(log ? { log } : {}) })
   const app = createApp({
-    consultation: { ...runtime, sessions: store, clock: systemClock, ids: randomIds, localContacts },
+    consultation,
     mediation: {
       mediation,
       accounts,
+      ...(wechat ? { replyDelivery: wechat.channel } : {}),
       sla: slaPolicy(config),
       quickReplies: loadQuickReplies(),
       secureCookies: config.FABAO_PUBLIC_URL?.startsWith('https:') ?? false,
@@ -80,10 +91,25 @@ export function createNodeService(config: Config, log?: (line: Record<string, un
       committeeName: config.FABAO_MEDIATION_COMMITTEE,
       retention: { chatDays: config.FABAO_CHAT_RETENTION_DAYS, caseDays: config.FABAO_CASE_RETENTION_DAYS },
     },
+    chatPages: {
+      kioskIdleSeconds: config.FABAO_KIOSK_IDLE_SECONDS,
+      embedOrigins: config.FABAO_EMBED_ORIGINS,
+      publicUrl: config.FABAO_PUBLIC_URL,
+      centralReachable: centralReachability(config.FABAO_PUBLIC_URL),
+    },
     version: `${PACKAGE_VERSION}+${runtime.knowledge.hash}`,
     rateLimitPerMinute: config.FABAO_RATE_LIMIT_PER_MINUTE,
+    rateLimits: {
+      pagePerMinute: config.FABAO_PAGE_RATE_LIMIT_PER_MINUTE,
+      kioskPerMinute: config.FABAO_KIOSK_RATE_LIMIT_PER_MINUTE,
+      openIdPerMinute: config.FABAO_WECHAT_RATE_LIMIT_PER_MINUTE,
+      kioskTokens: config.FABAO_KIOSK_TOKENS,
+    },
     clientKey: clientAddress(config.FABAO_TRUST_PROXY),
+    storageWritable: sqliteWritable(store.database, resolve(databaseFile(config))),
+    ...(draining ? { draining } : {}),
+    ...(wechat ? { wechat: wechat.routes } : {}),
     ...(log ? { log } : {}),
   })
-  return { app, runtime, store, mediation }
+  return { app, runtime, store, mediation, wechat: wechat?.channel }
 }
