@@ -18,6 +18,15 @@ export interface CorpusOptions {
   heldOut?: ReadonlySet<string>
   /** Add the zh text of a topic's articles to the topic unit. */
   topicArticles?: boolean
+  /** Topic trigger phrases left out of training (keys from `triggerKey`), for the topic-trigger quality check. */
+  heldOutTriggers?: ReadonlySet<string>
+}
+
+export type TriggerLang = 'zh' | 'ru' | 'en'
+
+/** Identifies one trigger phrase of one topic in one language. */
+export function triggerKey(topicId: string, lang: TriggerLang, phrase: string): string {
+  return `${topicId}\u0000${lang}\u0000${phrase}`
 }
 
 /** Strips the "Статья 35." / "Article 35." label our translations start with (the zh label is kept: it is statute text). */
@@ -54,9 +63,10 @@ export function trainingUnits(bundle: KnowledgeBundle, options: CorpusOptions = 
     units.push({ id: `glossary:${e.id}`, kind: 'glossary', zh: [...e.zh, ...e.zhColloquial], ru: e.ru, en: e.en })
   }
   for (const t of bundle.topics) {
-    const zh = [...t.triggers.zh]
+    const keep = (lang: TriggerLang) => t.triggers[lang].filter((p) => !options.heldOutTriggers?.has(triggerKey(t.id, lang, p)))
+    const zh = keep('zh')
     if (options.topicArticles) for (const id of t.articles) zh.push(articles.get(id)?.zh ?? '')
-    units.push({ id: `topic:${t.id}`, kind: 'topic', zh, ru: t.triggers.ru, en: t.triggers.en })
+    units.push({ id: `topic:${t.id}`, kind: 'topic', zh, ru: keep('ru'), en: keep('en') })
   }
   for (const card of bundle.guidance) {
     const { zh, ru, en } = card.text
