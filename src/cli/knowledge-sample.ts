@@ -5,18 +5,8 @@
  */
 import { loadKnowledgeBundle } from '../adapters/node/knowledge-files.js'
 import { KNOWLEDGE_DIR } from './paths.js'
+import { seededRandom } from '../build/model/lsi.js'
 
-/** mulberry32: a small seeded generator, so a seed always gives the same sample. */
-function seeded(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const args = process.argv.slice(2)
 const arg = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined)
@@ -36,7 +26,7 @@ for (const file of bundle.translations) {
   }
 }
 const ids = [...byArticle.keys()].sort()
-const random = seeded(seed)
+const random = seededRandom(seed)
 for (let i = ids.length - 1; i > 0; i--) {
   const j = Math.floor(random() * (i + 1))
   ;[ids[i], ids[j]] = [ids[j]!, ids[i]!]

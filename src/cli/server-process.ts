@@ -56,14 +56,4 @@ export async function startServer(env: Record<string, string>, port: number, tim
   throw new Error(`the server did not start within ${timeoutMs} ms:\n${errors}`)
 }
 
-/** A small seeded PRNG (mulberry32), so a run can be replayed with its seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+export { seededRandom } from '../build/model/lsi.js'
