@@ -1,14 +1,10 @@
-import { existsSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { serve, type ServerType } from '@hono/node-server'
-import { chromium, type Browser, type BrowserContext } from 'playwright-core'
+import type { ServerType } from '@hono/node-server'
+import type { Browser, BrowserContext } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { launchChromium, listenLocal } from '../support/browser.js'
 import { testApp } from '../support/runtime.js'
-
-// The web chat and the partner widget in a real browser (Debian chromium) against the real app on 127.0.0.1.
-const CHROMIUM = process.env.FABAO_CHROMIUM ?? '/usr/bin/chromium'
-const INSTALL = 'apt-get install -y chromium fonts-noto-cjk'
 
 let app: ReturnType<typeof testApp>
 let server: ServerType
@@ -24,7 +20,6 @@ const ZH_QUESTION = '导游强迫我们在购物店购物，不买不让走，�
 const EN_QUESTION = 'The item I bought is defective and the shop refuses a refund. What can I do?'
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}; install it with: ${INSTALL}`)
   // A partner's site on a second port that includes the widget with one script tag.
   partner = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
@@ -34,14 +29,9 @@ beforeAll(async () => {
   partnerBase = `http://127.0.0.1:${(partner.address() as AddressInfo).port}`
 
   // Listen first, so the app can be told its own public URL.
-  server = serve({ fetch: (req) => app.app.fetch(req), port: 0, hostname: '127.0.0.1' })
-  await new Promise((resolve) => server.once('listening', resolve))
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  ;({ server, base } = await listenLocal((req) => app.app.fetch(req)))
   app = testApp({ chatPages: { publicUrl: base, embedOrigins: [partnerBase], centralReachable: async () => true } }, { clock: { now: () => new Date() } })
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  })
+  browser = await launchChromium()
 }, 60_000)
 
 afterAll(async () => {

@@ -1,13 +1,11 @@
-import type { AddressInfo } from 'node:net'
-import { serve, type ServerType } from '@hono/node-server'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { ServerType } from '@hono/node-server'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addMediator } from '../../src/core/mediation/accounts.js'
+import { launchChromium, listenLocal } from '../support/browser.js'
 import { postChat, testApp } from '../support/runtime.js'
 
 // Hostile text in every field a person can fill, rendered by the real console, case page and printed agreement in
-// chromium: nothing may run. Each payload would set window.__pwned or open a dialog if it ever became markup.
-const CHROMIUM = process.env.FABAO_CHROMIUM ?? '/usr/bin/chromium'
 const PAYLOADS = [
   '<script>window.__pwned=1;alert(1)</script>',
   '"><img src=x onerror="window.__pwned=2;alert(2)">',
@@ -28,13 +26,8 @@ let browser: Browser
 const setup = testApp({}, { clock: { now: () => new Date() } })
 
 beforeAll(async () => {
-  server = serve({ fetch: setup.app.fetch, port: 0, hostname: '127.0.0.1' })
-  await new Promise((resolve) => server.once('listening', resolve))
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  })
+  ;({ server, base } = await listenLocal(setup.app.fetch))
+  browser = await launchChromium()
 }, 60_000)
 
 afterAll(async () => {

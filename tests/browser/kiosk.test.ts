@@ -1,18 +1,15 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { AddressInfo } from 'node:net'
-import { serve, type ServerType } from '@hono/node-server'
-import { chromium, type Browser, type BrowserContext } from 'playwright-core'
+import type { ServerType } from '@hono/node-server'
+import type { Browser, BrowserContext } from 'playwright-core'
 import { toString as qrToString } from 'qrcode'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { REPO_ROOT } from '../../src/adapters/node/consultation-runtime.js'
 import { continuationUrl, QR_OPTIONS } from '../../src/http/chat-pages.js'
+import { launchChromium, listenLocal } from '../support/browser.js'
 import { testApp } from '../support/runtime.js'
 
 // The kiosk in a real browser (Debian chromium) against the real app on 127.0.0.1: one kiosk online (central server
-// reachable), one offline with a tiny idle time for the reset.
-const CHROMIUM = process.env.FABAO_CHROMIUM ?? '/usr/bin/chromium'
-const INSTALL = 'apt-get install -y chromium fonts-noto-cjk'
 const IDLE_SECONDS = 6
 const RU_KIOSK = JSON.parse(readFileSync(join(REPO_ROOT, 'locales', 'ru', 'kiosk.json'), 'utf8'))
 
@@ -25,25 +22,19 @@ let online: ReturnType<typeof testApp>
 
 async function listen(make: (base: string) => ReturnType<typeof testApp>) {
   let made: ReturnType<typeof testApp> | undefined
-  const server = serve({ fetch: (req) => made!.app.fetch(req), port: 0, hostname: '127.0.0.1' })
-  await new Promise((resolve) => server.once('listening', resolve))
+  const { server, base } = await listenLocal((req) => made!.app.fetch(req))
   servers.push(server)
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   made = make(base)
   return { base, app: made }
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}; install it with: ${INSTALL}`)
   const clock = { now: () => new Date() }
   const a = await listen((base) => testApp({ chatPages: { publicUrl: base, centralReachable: async () => true } }, { clock }))
   onlineBase = a.base
   online = a.app
   offlineBase = (await listen(() => testApp({ chatPages: { kioskIdleSeconds: IDLE_SECONDS } }, { clock }))).base
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  })
+  browser = await launchChromium()
 }, 60_000)
 
 afterAll(async () => {

@@ -1,12 +1,9 @@
-import type { AddressInfo } from 'node:net'
-import { serve, type ServerType } from '@hono/node-server'
-import { chromium, type Browser } from 'playwright-core'
+import type { ServerType } from '@hono/node-server'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addMediator } from '../../src/core/mediation/accounts.js'
+import { launchChromium, listenLocal } from '../support/browser.js'
 import { postChat, testApp } from '../support/runtime.js'
-
-// A real browser (Debian chromium, installed by .ci/run) against the real app on 127.0.0.1.
-const CHROMIUM = process.env.FABAO_CHROMIUM ?? '/usr/bin/chromium'
 
 let server: ServerType
 let base: string
@@ -14,13 +11,8 @@ let browser: Browser
 const setup = testApp({}, { clock: { now: () => new Date() } })
 
 beforeAll(async () => {
-  server = serve({ fetch: setup.app.fetch, port: 0, hostname: '127.0.0.1' })
-  await new Promise((resolve) => server.once('listening', resolve))
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  })
+  ;({ server, base } = await listenLocal(setup.app.fetch))
+  browser = await launchChromium()
 }, 60_000)
 
 afterAll(async () => {
