@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { parseOfficeHours } from './core/mediation/sla.js'
+import { DEFAULT_SLA_POLICY, parseOfficeHours, type SlaPolicy } from './core/mediation/sla.js'
 import { parseTrustedProxyList } from './http/client-address.js'
 
 const flag = z
@@ -100,6 +100,12 @@ export const ConfigSchema = z.object({
   WECHAT_API_BASE: z.url().default('https://api.weixin.qq.com'),
   /** Signed requests whose timestamp is further than this from now are refused (replay). */
   WECHAT_REPLAY_WINDOW_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
+  /**
+   * Workers only. `on`: chat sessions and cases in D1 (stored by Cloudflare, outside mainland China). `off`: the Worker
+   * answers questions and stores nothing; handing a dispute to a mediator is refused with a link to the central
+   * Node server (FABAO_PUBLIC_URL), which keeps cases in China. The Node server always keeps cases.
+   */
+  FABAO_EDGE_CASES: flag.default(false),
   /** Seconds without a touch before the kiosk (/kiosk) clears the screen, storage and history; a countdown shows at the end. */
   FABAO_KIOSK_IDLE_SECONDS: z.coerce.number().int().min(10).max(3600).default(90),
   /** Origins allowed to frame /embed (the partner widget), space-separated, e.g. "https://hotel.example https://visit.example"; empty = none. */
@@ -136,4 +142,32 @@ export function readConfig(env: Record<string, string | undefined>): Config {
 
 export function databaseFile(config: Config): string {
   return config.FABAO_DB ?? `${config.FABAO_DATA_DIR.replace(/\/+$/, '')}/fabao.db`
+}
+
+export function slaPolicy(config: Config): SlaPolicy {
+  return { ...DEFAULT_SLA_POLICY, officeHours: parseOfficeHours(config.FABAO_OFFICE_HOURS) }
+}
+
+/** The settings of the HTTP app that come straight from configuration, the same on Node and on Workers. */
+export function appSettings(config: Config) {
+  return {
+    sla: slaPolicy(config),
+    secureCookies: config.FABAO_PUBLIC_URL?.startsWith('https:') ?? false,
+    pages: {
+      committeeName: config.FABAO_MEDIATION_COMMITTEE,
+      retention: { chatDays: config.FABAO_CHAT_RETENTION_DAYS, caseDays: config.FABAO_CASE_RETENTION_DAYS },
+    },
+    chatPages: {
+      kioskIdleSeconds: config.FABAO_KIOSK_IDLE_SECONDS,
+      embedOrigins: config.FABAO_EMBED_ORIGINS,
+      publicUrl: config.FABAO_PUBLIC_URL,
+    },
+    rateLimitPerMinute: config.FABAO_RATE_LIMIT_PER_MINUTE,
+    rateLimits: {
+      pagePerMinute: config.FABAO_PAGE_RATE_LIMIT_PER_MINUTE,
+      kioskPerMinute: config.FABAO_KIOSK_RATE_LIMIT_PER_MINUTE,
+      openIdPerMinute: config.FABAO_WECHAT_RATE_LIMIT_PER_MINUTE,
+      kioskTokens: config.FABAO_KIOSK_TOKENS,
+    },
+  }
 }

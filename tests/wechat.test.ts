@@ -8,7 +8,7 @@ import { nodeCaseKeys, nodeSessionTokens, scryptPasswords } from '../src/adapter
 import { loadQuickReplies } from '../src/adapters/node/service.js'
 import { BetterSqliteDriver, SqliteStore } from '../src/adapters/node/sqlite-store.js'
 import { loadWebAssets } from '../src/adapters/node/web-assets.js'
-import { wechatFromConfig } from '../src/adapters/node/wechat-runtime.js'
+import { wechatFromConfig } from '../src/adapters/wechat/runtime.js'
 import { WechatCipher } from '../src/adapters/wechat/crypto.js'
 import { MAX_REPLY_BYTES, utf8Bytes } from '../src/adapters/wechat/reply.js'
 import { buildWechatXml, parseWechatXml, WechatXmlError } from '../src/adapters/wechat/xml.js'

@@ -1,9 +1,8 @@
 /** npm run report -- --month YYYY-MM — the monthly mediation report (JSON) from the configured database. */
 import { resolve } from 'node:path'
-import { databaseFile, readConfig } from '../config.js'
+import { databaseFile, readConfig, slaPolicy } from '../config.js'
 import { monthlyReport } from '../core/mediation/report.js'
 import { systemClock } from '../adapters/node/consultation-runtime.js'
-import { slaPolicy } from '../adapters/node/service.js'
 import { SqliteStore } from '../adapters/node/sqlite-store.js'
 
 const args = process.argv.slice(2)

@@ -2,17 +2,13 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { i18n } from 'i18next'
-import { createI18n } from '../../core/i18n.js'
-import { KnowledgeBase } from '../../core/knowledge/knowledge-base.js'
+import { assembleConsultation, type ConsultationRuntime } from '../../core/consultation/runtime.js'
+import type { KnowledgeBase } from '../../core/knowledge/knowledge-base.js'
 import type { Clock, IdSource } from '../../core/ports.js'
 import type { Embedder } from '../../core/embedding/embedder.js'
-import { DEFAULT_CONFIDENCE_POLICY, HYBRID_CONFIDENCE_POLICY, type ConfidencePolicy } from '../../core/consultation/confidence.js'
 import { DenseIndex } from '../../core/retrieval/dense-index.js'
 import { KEYWORD_INDEX_FORMAT, KeywordIndex } from '../../core/retrieval/keyword-index.js'
-import { HybridRetriever, KeywordRetriever, type ArticleRetriever } from '../../core/retrieval/retriever.js'
-import { TopicIndex } from '../../core/retrieval/topic-index.js'
-import { TextAnalyzer } from '../../core/text/analyze.js'
+import type { TextAnalyzer } from '../../core/text/analyze.js'
 import { loadKnowledgeBundle } from './knowledge-files.js'
 import { loadLocales } from './locale-files.js'
 import { DEFAULT_MODEL_SUBDIR, loadStaticEmbedder } from './model-files.js'
@@ -23,18 +19,7 @@ export const REPO_ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.u
 export const DEFAULT_DENSE_INDEX = join(REPO_ROOT, 'knowledge', 'index', 'dense.bin')
 export const DEFAULT_MODEL_DIR = join(REPO_ROOT, DEFAULT_MODEL_SUBDIR)
 
-export interface ConsultationRuntime {
-  knowledge: KnowledgeBase
-  analyzer: TextAnalyzer
-  /** What answers use: hybrid (keyword + dense) by default, keyword only when configured so. */
-  retriever: ArticleRetriever
-  /** The keyword half on its own (tuning, evaluation of keyword-only). */
-  keyword: KeywordRetriever
-  /** The hybrid retriever when dense retrieval is on. */
-  hybrid: HybridRetriever | null
-  confidence: ConfidencePolicy
-  i18n: i18n
-}
+export type { ConsultationRuntime }
 
 export interface RuntimeOptions {
   knowledgeDir?: string
@@ -55,18 +40,19 @@ export interface RuntimeOptions {
  */
 export function loadConsultationRuntime(options: RuntimeOptions = {}): ConsultationRuntime {
   const knowledgeDir = options.knowledgeDir ?? join(REPO_ROOT, 'knowledge')
-  const bundle = loadKnowledgeBundle(knowledgeDir)
-  const knowledge = new KnowledgeBase(bundle)
-  const analyzer = new TextAnalyzer(bundle.lexicons)
-  const index = loadOrBuildIndex(knowledge, analyzer, options.cacheDir)
-  const i18n = createI18n(loadLocales(options.localesDir ?? join(REPO_ROOT, 'locales')))
-  const keyword = new KeywordRetriever(index, new TopicIndex(knowledge, analyzer))
-  if (options.retrieval === 'keyword') {
-    return { knowledge, analyzer, retriever: keyword, keyword, hybrid: null, confidence: DEFAULT_CONFIDENCE_POLICY, i18n }
-  }
-  const embedder = options.embedder ?? loadStaticEmbedder(DEFAULT_MODEL_DIR)
-  const hybrid = new HybridRetriever(keyword, loadDenseIndex(options.denseIndexFile ?? DEFAULT_DENSE_INDEX), embedder)
-  return { knowledge, analyzer, retriever: hybrid, keyword, hybrid, confidence: HYBRID_CONFIDENCE_POLICY, i18n }
+  return assembleConsultation({
+    bundle: loadKnowledgeBundle(knowledgeDir),
+    resources: loadLocales(options.localesDir ?? join(REPO_ROOT, 'locales')),
+    keywordIndex: (knowledge, analyzer) => loadOrBuildIndex(knowledge, analyzer, options.cacheDir),
+    ...(options.retrieval === 'keyword'
+      ? {}
+      : {
+          dense: {
+            embedder: options.embedder ?? loadStaticEmbedder(DEFAULT_MODEL_DIR),
+            index: loadDenseIndex(options.denseIndexFile ?? DEFAULT_DENSE_INDEX),
+          },
+        }),
+  })
 }
 
 /** Reads a dense index file; a missing one says how to make it. Whether it fits is checked by HybridRetriever. */

@@ -1,11 +1,6 @@
-import { createHash, createHmac, randomBytes, randomInt, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { promisify } from 'node:util'
-import type { PasswordHasher, SessionTokens } from '../../core/mediation/accounts.js'
-import { ACCESS_CODE_DIGITS, type CaseKeys } from '../../core/mediation/access-code.js'
-
-const scrypt = promisify(scryptCallback) as (password: string, salt: Buffer, keylen: number, options: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>
 
 /**
  * The server secret that keys access-code digests: FABAO_SECRET when set, otherwise a random key made once and kept
@@ -20,43 +15,4 @@ export function loadServerSecret(configured: string | undefined, file: string): 
   return key
 }
 
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
-
-export function nodeCaseKeys(secret: Buffer): CaseKeys {
-  return {
-    caseId() {
-      const chars = Array.from(randomBytes(8), (b) => CROCKFORD[b % 32]).join('')
-      return `HH-${chars.slice(0, 4)}-${chars.slice(4)}`
-    },
-    accessCode() {
-      return Array.from({ length: ACCESS_CODE_DIGITS }, () => String(randomInt(0, 10))).join('')
-    },
-    async digest(digits) {
-      return createHmac('sha256', secret).update(`access-code:${digits}`).digest('hex')
-    },
-  }
-}
-
-export const nodeSessionTokens: SessionTokens = {
-  token: () => randomBytes(24).toString('base64url'),
-  digest: async (token) => createHash('sha256').update(token).digest('hex'),
-}
-
-const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 }
-
-export const scryptPasswords: PasswordHasher = {
-  async hash(password) {
-    const salt = randomBytes(16)
-    const key = await scrypt(password.normalize('NFC'), salt, SCRYPT.keylen, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p, maxmem: 64 * 1024 * 1024 })
-    return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64url'), key.toString('base64url')].join('$')
-  },
-  async verify(password, hash) {
-    const [kind, n, r, p, salt, key] = hash.split('$')
-    if (kind !== 'scrypt' || !salt || !key) return false
-    const expected = Buffer.from(key, 'base64url')
-    const actual = await scrypt(password.normalize('NFC'), Buffer.from(salt, 'base64url'), expected.length, {
-      N: Number(n), r: Number(r), p: Number(p), maxmem: 64 * 1024 * 1024,
-    })
-    return actual.length === expected.length && timingSafeEqual(actual, expected)
-  },
-}
+export { nodeCaseKeys, nodeSessionTokens, scryptPasswords } from '../node-crypto/keys.js'

@@ -3,10 +3,9 @@ import { join, resolve } from 'node:path'
 import type { Context } from 'hono'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import { z } from 'zod'
-import { databaseFile, type Config } from '../../config.js'
+import { appSettings, databaseFile, type Config } from '../../config.js'
 import type { AccountDeps } from '../../core/mediation/accounts.js'
 import type { MediationDeps } from '../../core/mediation/mediation.js'
-import { DEFAULT_SLA_POLICY, parseOfficeHours, type SlaPolicy } from '../../core/mediation/sla.js'
 import type { Clock } from '../../core/ports.js'
 import { createApp } from '../../http/app.js'
 import { clientAddressResolver, type TrustedProxies } from '../../http/client-address.js'
@@ -19,7 +18,7 @@ import { BetterSqliteDriver, SqliteStore } from './sqlite-store.js'
 import { sqliteWritable } from './storage-probe.js'
 import { loadWebAssets } from './web-assets.js'
 import { centralReachability } from './central-status.js'
-import { wechatFromConfig } from './wechat-runtime.js'
+import { wechatFromConfig } from '../wechat/runtime.js'
 
 export const PACKAGE_VERSION: string = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version
 
@@ -43,10 +42,6 @@ export function clientAddress(trustProxy: TrustedProxies) {
     }
     return resolve(peer, c.req.header('x-forwarded-for'))
   }
-}
-
-export function slaPolicy(config: Config): SlaPolicy {
-  return { ...DEFAULT_SLA_POLICY, officeHours: parseOfficeHours(config.FABAO_OFFICE_HOURS) }
 }
 
 /** The mediation and account ports over one store (also used by the CLI commands). */
@@ -76,35 +71,22 @@ export async function createNodeService(config: Config, log?: (line: Record<stri
   const { mediation, accounts } = mediationPorts(config, store, runtime)
   const consultation = { ...runtime, sessions: store, clock: systemClock, ids: randomIds, localContacts }
   const wechat = wechatFromConfig(config, { consultation, mediation, sql: new BetterSqliteDriver(store.database), ...(log ? { log } : {}) })
+  const settings = appSettings(config)
   const app = createApp({
     consultation,
     mediation: {
       mediation,
       accounts,
       ...(wechat ? { replyDelivery: wechat.channel } : {}),
-      sla: slaPolicy(config),
+      sla: settings.sla,
       quickReplies: loadQuickReplies(),
-      secureCookies: config.FABAO_PUBLIC_URL?.startsWith('https:') ?? false,
+      secureCookies: settings.secureCookies,
     },
-    pages: {
-      assets: loadWebAssets(),
-      committeeName: config.FABAO_MEDIATION_COMMITTEE,
-      retention: { chatDays: config.FABAO_CHAT_RETENTION_DAYS, caseDays: config.FABAO_CASE_RETENTION_DAYS },
-    },
-    chatPages: {
-      kioskIdleSeconds: config.FABAO_KIOSK_IDLE_SECONDS,
-      embedOrigins: config.FABAO_EMBED_ORIGINS,
-      publicUrl: config.FABAO_PUBLIC_URL,
-      centralReachable: centralReachability(config.FABAO_PUBLIC_URL),
-    },
+    pages: { assets: loadWebAssets(), ...settings.pages },
+    chatPages: { ...settings.chatPages, centralReachable: centralReachability(config.FABAO_PUBLIC_URL) },
     version: `${PACKAGE_VERSION}+${runtime.knowledge.hash}`,
-    rateLimitPerMinute: config.FABAO_RATE_LIMIT_PER_MINUTE,
-    rateLimits: {
-      pagePerMinute: config.FABAO_PAGE_RATE_LIMIT_PER_MINUTE,
-      kioskPerMinute: config.FABAO_KIOSK_RATE_LIMIT_PER_MINUTE,
-      openIdPerMinute: config.FABAO_WECHAT_RATE_LIMIT_PER_MINUTE,
-      kioskTokens: config.FABAO_KIOSK_TOKENS,
-    },
+    rateLimitPerMinute: settings.rateLimitPerMinute,
+    rateLimits: settings.rateLimits,
     clientKey: clientAddress(config.FABAO_TRUST_PROXY),
     storageWritable: sqliteWritable(store.database, resolve(databaseFile(config))),
     ...(draining ? { draining } : {}),

@@ -4,9 +4,9 @@ import type { MediationDeps } from '../../core/mediation/mediation.js'
 import type { WechatRouteDeps } from '../../http/wechat-routes.js'
 import type { SqlDriver } from '../sql/sql-driver.js'
 import { SqlWechatStore } from '../sql/wechat-store.js'
-import { WechatChannel, type WechatChannelDeps } from '../wechat/channel.js'
-import { HttpWechatApi } from '../wechat/client.js'
-import { WechatCipher } from '../wechat/crypto.js'
+import { WechatChannel, type WechatChannelDeps } from './channel.js'
+import { HttpWechatApi } from './client.js'
+import { WechatCipher } from './crypto.js'
 
 /**
  * The WeChat channel from configuration, or undefined when WECHAT_TOKEN is unset (the channel is off). Safe and
