@@ -2,21 +2,29 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
 import { StorageUnavailableError } from '../../core/ports.js'
-import type { SqlDriver, SqlStatement } from '../sql/sql-driver.js'
+import type { SqlDriver, SqlResult, SqlStatement } from '../sql/sql-driver.js'
+import type { MigrationFile } from '../sql/sql-script.js'
 import { SqlStore } from '../sql/sql-store.js'
 import { REPO_ROOT } from './consultation-runtime.js'
 
 export const MIGRATIONS_DIR = join(REPO_ROOT, 'src', 'adapters', 'migrations')
+
+/** The numbered SQL files of `migrations/` (`NNNN_name.sql`) in order: the same files SQLite and D1 apply. */
+export function migrationFiles(dir = MIGRATIONS_DIR): MigrationFile[] {
+  return readdirSync(dir)
+    .filter((f) => /^\d{4}_.+\.sql$/.test(f))
+    .sort()
+    .map((name) => ({ name, sql: readFileSync(join(dir, name), 'utf8') }))
+}
 
 /** Applies the numbered SQL files of `migrations/` not yet recorded in `schema_migrations`, each in a transaction. */
 export function migrate(db: Database.Database, dir = MIGRATIONS_DIR): number {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)')
   const applied = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[])
   let count = 0
-  for (const file of readdirSync(dir).filter((f) => /^\d{4}_.+\.sql$/.test(f)).sort()) {
+  for (const { name: file, sql } of migrationFiles(dir)) {
     const version = Number(file.slice(0, 4))
     if (applied.has(version)) continue
-    const sql = readFileSync(join(dir, file), 'utf8')
     db.transaction(() => {
       db.exec(sql)
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(version, file, new Date().toISOString())
@@ -55,8 +63,20 @@ export class BetterSqliteDriver implements SqlDriver {
   }
 
   async batch(statements: readonly SqlStatement[]): Promise<number[]> {
+    return (await this.batchResults(statements)).map((r) => r.changes)
+  }
+
+  async batchResults(statements: readonly SqlStatement[]): Promise<SqlResult[]> {
     try {
-      return this.db.transaction(() => statements.map((s) => this.db.prepare(s.sql).run(...(s.params ?? [])).changes))()
+      return this.db.transaction(() =>
+        statements.map((s): SqlResult => {
+          const statement = this.db.prepare(s.sql)
+          if (!statement.reader) return { changes: statement.run(...(s.params ?? [])).changes, rows: [] }
+          // `… RETURNING`: all() runs it to completion; changes() then counts what it wrote.
+          const rows = statement.all(...(s.params ?? [])) as Record<string, unknown>[]
+          return { changes: this.db.prepare('SELECT changes() AS n').pluck().get() as number, rows }
+        }),
+      )()
     } catch (error) {
       return asStorageError(error)
     }

@@ -7,9 +7,17 @@ export interface SqlStatement {
   params?: readonly unknown[]
 }
 
+/** What one statement of a batch did: the rows it changed and the rows it returned (`… RETURNING`). */
+export interface SqlResult {
+  changes: number
+  rows: Record<string, unknown>[]
+}
+
 export interface SqlDriver {
   all<T>(sql: string, params?: readonly unknown[]): Promise<T[]>
   first<T>(sql: string, params?: readonly unknown[]): Promise<T | null>
   /** Runs the statements in one transaction; resolves with the rows each changed, once durable. */
   batch(statements: readonly SqlStatement[]): Promise<number[]>
+  /** Like `batch`, and also with the rows each statement returned, for writes that must read what they wrote. */
+  batchResults(statements: readonly SqlStatement[]): Promise<SqlResult[]>
 }

@@ -86,6 +86,31 @@ const auditStatement = (e: AuditEvent): SqlStatement => ({
   params: [e.caseId, e.actor, e.action, json(e.detail), e.at],
 })
 
+/** The row of a new mediator account (also written out as SQL for D1 by `mediator add --d1-sql`). */
+export const mediatorInsert = (m: Mediator): SqlStatement => ({
+  sql: 'INSERT INTO mediators (id, login, name, role, languages, password_hash, disabled_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  params: [m.id, m.login, m.name, m.role, JSON.stringify(m.languages), m.passwordHash, m.disabledAt, m.createdAt],
+})
+
+/** D1 binds at most 100 parameters to one statement (SQLite allows far more). */
+const MAX_PARAMS_PER_STATEMENT = 100
+
+/**
+ * Multi-row INSERTs of `rows` into `target` ("table (columns)"), as few statements as D1's parameter limit allows:
+ * every statement of a D1 batch counts against the queries a Worker invocation may make (50 free, 1000 paid).
+ */
+function insertRows(target: string, rows: readonly unknown[][], suffix = ''): SqlStatement[] {
+  const width = rows[0]?.length ?? 1
+  const perStatement = Math.max(1, Math.floor(MAX_PARAMS_PER_STATEMENT / width))
+  const statements: SqlStatement[] = []
+  for (let i = 0; i < rows.length; i += perStatement) {
+    const chunk = rows.slice(i, i + perStatement)
+    const values = chunk.map((r) => `(${r.map(() => '?').join(', ')})`).join(', ')
+    statements.push({ sql: `INSERT INTO ${target} VALUES ${values} ${suffix}`.trim(), params: chunk.flat() })
+  }
+  return statements
+}
+
 const CASE_COLUMNS =
   'id, access_digest, session_id, status, lang, channel, topic, party, amount, assignee_id, created_at, updated_at, claimed_at, first_reply_at, closed_at, outcome, referral, personal_data_erased_at'
 
@@ -130,11 +155,11 @@ export class SqlStore implements Store {
               ON CONFLICT(id) DO UPDATE SET updated_at = excluded.updated_at, lang = excluded.lang`,
         params: [session.id, session.createdAt, session.updatedAt, session.lang],
       },
-      ...session.turns.map((turn, seq) => ({
-        sql: `INSERT INTO chat_turns (session_id, seq, at, question, lang, confidence, citations, answer)
-              VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(session_id, seq) DO NOTHING`,
-        params: [session.id, seq, turn.at, turn.question, turn.lang, turn.confidence, JSON.stringify(turn.citations), turn.answer ?? null],
-      })),
+      ...insertRows(
+        'chat_turns (session_id, seq, at, question, lang, confidence, citations, answer)',
+        session.turns.map((turn, seq) => [session.id, seq, turn.at, turn.question, turn.lang, turn.confidence, JSON.stringify(turn.citations), turn.answer ?? null]),
+        'ON CONFLICT(session_id, seq) DO NOTHING',
+      ),
     ])
   }
 
@@ -148,10 +173,10 @@ export class SqlStore implements Store {
           c.createdAt, c.updatedAt, c.claimedAt, c.firstReplyAt, c.closedAt, json(c.outcome), json(c.referral), c.personalDataErasedAt,
         ],
       },
-      ...input.transcript.map((m, seq) => ({
-        sql: 'INSERT INTO case_messages (case_id, seq, author, mediator_id, text, at) VALUES (?, ?, ?, ?, ?, ?)',
-        params: [c.id, seq, m.from, m.mediatorId, m.text, m.at],
-      })),
+      ...insertRows(
+        'case_messages (case_id, seq, author, mediator_id, text, at)',
+        input.transcript.map((m, seq) => [c.id, seq, m.from, m.mediatorId, m.text, m.at]),
+      ),
       ...(input.contact
         ? [{ sql: 'INSERT INTO case_contacts (case_id, contact, consent_at) VALUES (?, ?, ?)', params: [c.id, JSON.stringify(input.contact.details), input.contact.consentAt] }]
         : []),
@@ -201,39 +226,46 @@ export class SqlStore implements Store {
   }
 
   async updateCase(c: CaseRecord, expectedUpdatedAt: string, audit: AuditEvent): Promise<boolean> {
-    const [changed] = await this.sql.batch([
+    const [, changed] = await this.sql.batch([
+      // The audit row goes first, on the same condition as the update, in the same transaction: it is written
+      // exactly when the update matches. (Checking the new updated_at afterwards would also let a losing writer's
+      // audit in whenever both computed the same new updated_at, as two claims in one millisecond do.)
       {
+        sql: `INSERT INTO audit_events (case_id, actor, action, detail, at)
+              SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM cases WHERE id = ? AND updated_at = ?)`,
+        params: [audit.caseId, audit.actor, audit.action, json(audit.detail), audit.at, c.id, expectedUpdatedAt],
+      },
+      {
+        // first_reply_at is set once, by appendMessage (which leaves updated_at alone): a record read before the
+        // first reply must not clear it.
         sql: `UPDATE cases SET status = ?, topic = ?, party = ?, amount = ?, assignee_id = ?, updated_at = ?, claimed_at = ?,
-              first_reply_at = ?, closed_at = ?, outcome = ?, referral = ?, personal_data_erased_at = ?
+              first_reply_at = COALESCE(first_reply_at, ?), closed_at = ?, outcome = ?, referral = ?, personal_data_erased_at = ?
               WHERE id = ? AND updated_at = ?`,
         params: [
           c.status, c.topic, json(c.party), c.amount, c.assigneeId, c.updatedAt, c.claimedAt, c.firstReplyAt, c.closedAt,
           json(c.outcome), json(c.referral), c.personalDataErasedAt, c.id, expectedUpdatedAt,
         ],
       },
-      // The audit row is written only if the update matched (same transaction, same condition).
-      {
-        sql: `INSERT INTO audit_events (case_id, actor, action, detail, at)
-              SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM cases WHERE id = ? AND updated_at = ?)`,
-        params: [audit.caseId, audit.actor, audit.action, json(audit.detail), audit.at, c.id, c.updatedAt],
-      },
     ])
     return changed === 1
   }
 
   async appendMessage(caseId: string, m: { from: MessageAuthor; mediatorId: string | null; text: string; at: string }): Promise<number> {
-    await this.sql.batch([
+    // The seq is read back from the insert itself (RETURNING): a second read of MAX(seq) could see a message that
+    // another request appended in between.
+    const [inserted] = await this.sql.batchResults([
       {
         sql: `INSERT INTO case_messages (case_id, seq, author, mediator_id, text, at)
-              SELECT ?, COALESCE(MAX(seq) + 1, 0), ?, ?, ?, ? FROM case_messages WHERE case_id = ?`,
+              SELECT ?, COALESCE(MAX(seq) + 1, 0), ?, ?, ?, ? FROM case_messages WHERE case_id = ? RETURNING seq`,
         params: [caseId, m.from, m.mediatorId, m.text, m.at, caseId],
       },
       ...(m.from === 'mediator'
         ? [{ sql: 'UPDATE cases SET first_reply_at = ? WHERE id = ? AND first_reply_at IS NULL', params: [m.at, caseId] }]
         : []),
     ])
-    const row = await this.sql.first<{ seq: number }>('SELECT MAX(seq) AS seq FROM case_messages WHERE case_id = ?', [caseId])
-    return row?.seq ?? 0
+    const seq = inserted?.rows[0]?.seq
+    if (typeof seq !== 'number') throw new Error('appendMessage: the insert returned no seq')
+    return seq
   }
 
   async listMessages(caseId: string, afterSeq = -1): Promise<CaseMessage[]> {
@@ -246,11 +278,13 @@ export class SqlStore implements Store {
 
   async latestMessages(caseIds: readonly string[]): Promise<Map<string, { from: MessageAuthor; at: string }>> {
     if (caseIds.length === 0) return new Map()
+    // The ids go in as one JSON array, not one parameter each: D1 binds at most 100 parameters to a statement,
+    // and a queue can hold more cases than that.
     const rows = await this.sql.all<{ case_id: string; author: MessageAuthor; at: string }>(
       `SELECT m.case_id, m.author, m.at FROM case_messages m
-       JOIN (SELECT case_id, MAX(seq) AS seq FROM case_messages WHERE case_id IN (${caseIds.map(() => '?').join(', ')}) GROUP BY case_id) last
+       JOIN (SELECT case_id, MAX(seq) AS seq FROM case_messages WHERE case_id IN (SELECT value FROM json_each(?)) GROUP BY case_id) last
          ON last.case_id = m.case_id AND last.seq = m.seq`,
-      caseIds,
+      [JSON.stringify(caseIds)],
     )
     return new Map(rows.map((r) => [r.case_id, { from: r.author, at: r.at }]))
   }
@@ -306,12 +340,7 @@ export class SqlStore implements Store {
   }
 
   async createMediator(m: Mediator): Promise<void> {
-    await this.sql.batch([
-      {
-        sql: 'INSERT INTO mediators (id, login, name, role, languages, password_hash, disabled_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-        params: [m.id, m.login, m.name, m.role, JSON.stringify(m.languages), m.passwordHash, m.disabledAt, m.createdAt],
-      },
-    ])
+    await this.sql.batch([mediatorInsert(m)])
   }
 
   async getMediator(id: string): Promise<Mediator | null> {
