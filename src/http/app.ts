@@ -44,6 +44,11 @@ export interface AppDeps {
   log?: (line: Record<string, unknown>) => void
   /** Makes request ids; random by default. */
   requestId?: () => string
+  /**
+   * Set when this instance keeps no cases (a Worker with FABAO_EDGE_CASES=off): handoff, case and mediator routes
+   * answer `cases_elsewhere` naming the central server, and the case and console pages redirect to it.
+   */
+  casesElsewhere?: { centralUrl: string | undefined }
   /** The WeChat Official Account channel (/wechat, /a/:id); absent = off (WECHAT_TOKEN unset). */
   wechat?: WechatRouteDeps | undefined
 }
@@ -142,6 +147,17 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.header('Cache-Control', 'no-store')
     return c.json(reply)
   })
+
+  if (deps.casesElsewhere) {
+    const central = deps.casesElsewhere.centralUrl?.replace(/\/+$/, '')
+    const refuse = () => {
+      throw central ? new ApiError('cases_elsewhere', 'errors.cases_elsewhere', { url: central }) : new ApiError('cases_elsewhere', 'errors.cases_elsewhere_no_url')
+    }
+    for (const path of ['/api/handoff', '/api/cases/*', '/api/mediator/*']) app.all(path, refuse)
+    for (const path of ['/case', '/mediator', '/mediator/*']) {
+      app.get(path, (c) => (central ? c.redirect(`${central}${c.req.path}`, 302) : refuse()))
+    }
+  }
 
   app.route('/api', caseRoutes({ mediation: deps.mediation.mediation, sla: deps.mediation.sla }))
   app.route('/api/mediator', mediatorRoutes(deps.mediation))

@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'case_closed'
   | 'case_conflict'
   | 'storage_unavailable'
+  | 'cases_elsewhere'
   | 'internal'
 
 const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
@@ -38,6 +39,8 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   case_closed: 409,
   case_conflict: 409,
   storage_unavailable: 503,
+  /** A Worker that keeps no cases (FABAO_EDGE_CASES=off): disputes go to the central server. */
+  cases_elsewhere: 501,
   internal: 500,
 }
 
