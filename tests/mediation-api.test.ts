@@ -185,6 +185,21 @@ describe('tourist access', () => {
   })
 })
 
+describe('handoff errors', () => {
+  it('are told in the body\'s language even when the rest of the body is wrong', async () => {
+    const { app } = testApp()
+    const response = await app.request('/api/handoff', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'accept-language': 'en' },
+      body: JSON.stringify({ lang: 'ru', sessionId: 42 }),
+    })
+    expect(response.status).toBe(400)
+    const { error } = (await response.json()) as { error: { code: string; message: string } }
+    expect(error.code).toBe('invalid_request')
+    expect(error.message).toMatch(/^Некорректный запрос: /)
+  })
+})
+
 describe('mediator access', () => {
   it('answers 401 under /api/mediator without a session, and for a wrong password', async () => {
     const setup = testApp()
