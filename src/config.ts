@@ -148,26 +148,3 @@ export function slaPolicy(config: Config): SlaPolicy {
   return { ...DEFAULT_SLA_POLICY, officeHours: parseOfficeHours(config.FABAO_OFFICE_HOURS) }
 }
 
-/** The settings of the HTTP app that come straight from configuration, the same on Node and on Workers. */
-export function appSettings(config: Config) {
-  return {
-    sla: slaPolicy(config),
-    secureCookies: config.FABAO_PUBLIC_URL?.startsWith('https:') ?? false,
-    pages: {
-      committeeName: config.FABAO_MEDIATION_COMMITTEE,
-      retention: { chatDays: config.FABAO_CHAT_RETENTION_DAYS, caseDays: config.FABAO_CASE_RETENTION_DAYS },
-    },
-    chatPages: {
-      kioskIdleSeconds: config.FABAO_KIOSK_IDLE_SECONDS,
-      embedOrigins: config.FABAO_EMBED_ORIGINS,
-      publicUrl: config.FABAO_PUBLIC_URL,
-    },
-    rateLimitPerMinute: config.FABAO_RATE_LIMIT_PER_MINUTE,
-    rateLimits: {
-      pagePerMinute: config.FABAO_PAGE_RATE_LIMIT_PER_MINUTE,
-      kioskPerMinute: config.FABAO_KIOSK_RATE_LIMIT_PER_MINUTE,
-      openIdPerMinute: config.FABAO_WECHAT_RATE_LIMIT_PER_MINUTE,
-      kioskTokens: config.FABAO_KIOSK_TOKENS,
-    },
-  }
-}

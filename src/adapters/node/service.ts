@@ -3,7 +3,8 @@ import { join, resolve } from 'node:path'
 import type { Context } from 'hono'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import { z } from 'zod'
-import { appSettings, databaseFile, type Config } from '../../config.js'
+import { databaseFile, type Config } from '../../config.js'
+import { appDepsFromConfig } from '../app-deps.js'
 import type { AccountDeps } from '../../core/mediation/accounts.js'
 import type { MediationDeps } from '../../core/mediation/mediation.js'
 import type { Clock } from '../../core/ports.js'
@@ -71,27 +72,21 @@ export async function createNodeService(config: Config, log?: (line: Record<stri
   const { mediation, accounts } = mediationPorts(config, store, runtime)
   const consultation = { ...runtime, sessions: store, clock: systemClock, ids: randomIds, localContacts }
   const wechat = wechatFromConfig(config, { consultation, mediation, sql: new BetterSqliteDriver(store.database), ...(log ? { log } : {}) })
-  const settings = appSettings(config)
-  const app = createApp({
-    consultation,
-    mediation: {
+  const app = createApp(
+    appDepsFromConfig(config, {
+      consultation,
       mediation,
       accounts,
-      ...(wechat ? { replyDelivery: wechat.channel } : {}),
-      sla: settings.sla,
+      wechat,
+      assets: loadWebAssets(),
       quickReplies: loadQuickReplies(),
-      secureCookies: settings.secureCookies,
-    },
-    pages: { assets: loadWebAssets(), ...settings.pages },
-    chatPages: { ...settings.chatPages, centralReachable: centralReachability(config.FABAO_PUBLIC_URL) },
-    version: `${PACKAGE_VERSION}+${runtime.knowledge.hash}`,
-    rateLimitPerMinute: settings.rateLimitPerMinute,
-    rateLimits: settings.rateLimits,
-    clientKey: clientAddress(config.FABAO_TRUST_PROXY),
-    storageWritable: sqliteWritable(store.database, resolve(databaseFile(config))),
-    ...(draining ? { draining } : {}),
-    ...(wechat ? { wechat: wechat.routes } : {}),
-    ...(log ? { log } : {}),
-  })
+      centralReachable: centralReachability(config.FABAO_PUBLIC_URL),
+      version: `${PACKAGE_VERSION}+${runtime.knowledge.hash}`,
+      clientKey: clientAddress(config.FABAO_TRUST_PROXY),
+      storageWritable: sqliteWritable(store.database, resolve(databaseFile(config))),
+      ...(draining ? { draining } : {}),
+      ...(log ? { log } : {}),
+    }),
+  )
   return { app, runtime, store, mediation, wechat: wechat?.channel }
 }

@@ -1,6 +1,7 @@
 import { Buffer } from 'node:buffer'
 import type { Resource } from 'i18next'
-import { appSettings, readConfig, type Config } from '../../config.js'
+import { readConfig, type Config } from '../../config.js'
+import { appDepsFromConfig } from '../app-deps.js'
 import { assembleConsultation, type ConsultationRuntime } from '../../core/consultation/runtime.js'
 import { StaticEmbedder } from '../../core/embedding/static-embedder.js'
 import type { KnowledgeBundle, LocalContact } from '../../core/knowledge/schema.js'
@@ -125,31 +126,24 @@ export async function createWorkerService(env: WorkerEnv, log?: (line: Record<st
     config.FABAO_EDGE_CASES && env.DB
       ? wechatFromConfig(config, { consultation, mediation, sql: new D1Driver(env.DB), ...(log ? { log } : {}) })
       : undefined
-  const settings = appSettings(config)
   const webAssets = new Map(Object.entries(web))
   const db = env.DB
-  const app = createApp({
-    consultation,
-    mediation: {
+  const app = createApp(
+    appDepsFromConfig(config, {
+      consultation,
       mediation,
       accounts,
-      ...(wechat ? { replyDelivery: wechat.channel } : {}),
-      sla: settings.sla,
+      wechat,
+      assets: { get: (name) => webAssets.get(name) },
       quickReplies,
-      secureCookies: settings.secureCookies,
-    },
-    pages: { assets: { get: (name) => webAssets.get(name) }, ...settings.pages },
-    chatPages: settings.chatPages,
-    version: `${manifest.version}+${bundle.hash}`,
-    rateLimitPerMinute: settings.rateLimitPerMinute,
-    rateLimits: settings.rateLimits,
-    // Cloudflare sets CF-Connecting-IP to the visitor's address; a client cannot set it. The budgets are per isolate.
-    clientKey: (c) => c.req.header('cf-connecting-ip') ?? 'anonymous',
-    ...(config.FABAO_EDGE_CASES && db
-      ? { storageWritable: async () => (await db.prepare('SELECT 1 AS ok').first<{ ok: number }>())?.ok === 1 }
-      : { casesElsewhere: { centralUrl: config.FABAO_PUBLIC_URL } }),
-    ...(wechat ? { wechat: wechat.routes } : {}),
-    ...(log ? { log } : {}),
-  })
+      version: `${manifest.version}+${bundle.hash}`,
+      // Cloudflare sets CF-Connecting-IP to the visitor's address; a client cannot set it. The budgets are per isolate.
+      clientKey: (c) => c.req.header('cf-connecting-ip') ?? 'anonymous',
+      ...(config.FABAO_EDGE_CASES && db
+        ? { storageWritable: async () => (await db.prepare('SELECT 1 AS ok').first<{ ok: number }>())?.ok === 1 }
+        : { casesElsewhere: { centralUrl: config.FABAO_PUBLIC_URL } }),
+      ...(log ? { log } : {}),
+    }),
+  )
   return { app, config, runtime, manifest, mediation: config.FABAO_EDGE_CASES ? mediation : null, wechat: wechat?.channel ?? null }
 }
