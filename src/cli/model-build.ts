@@ -39,7 +39,7 @@ const OUT_DIR = join(KNOWLEDGE_DIR, 'model', 'fabao-static')
 function evaluate(model: TrainedModel, held: ReadonlySet<string>, triggers: ReadonlySet<string>, bundle: ReturnType<typeof loadKnowledgeBundle>) {
   const embed = floatEmbedder(model.tokenizer, model.table, DEFAULT_TRAIN_OPTIONS.dimension)
   const index = indexArticles(bundle, embed)
-  const passages = indexPassages(bundle, embed)
+  const passages = indexPassages(bundle, embed, triggers)
   const metrics = { ru: heldOutMetrics(bundle, embed, index, held, 'ru'), en: heldOutMetrics(bundle, embed, index, held, 'en') }
   const topicTriggers = Object.fromEntries(TRIGGER_LANGS.map((l) => [l, topicTriggerMetrics(bundle, embed, passages, triggers, l)])) as Record<
     (typeof TRIGGER_LANGS)[number],

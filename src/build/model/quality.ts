@@ -91,11 +91,15 @@ export const PARAPHRASES: readonly { text: string; expect: string }[] = [
   { text: '签证过期了还在中国待了几天', expect: 'exit-entry-administration-law:78' },
 ]
 
-/** All articles embedded as production passages (`articlePassage`: law short title, zh, ru, en). */
-export function indexPassages(bundle: KnowledgeBundle, embed: EmbedFn): ArticleIndex {
+/**
+ * All articles embedded as production passages (`articlePassage`: law short title, zh, ru, en, topic triggers and
+ * glossary concept variants), without the held-out trigger phrases so that they are not found by their own words.
+ */
+export function indexPassages(bundle: KnowledgeBundle, embed: EmbedFn, heldOutTriggers: ReadonlySet<string> = new Set()): ArticleIndex {
   const knowledge = new KnowledgeBase(bundle)
   const ids = [...articleTexts(bundle).keys()]
-  return { ids, vectors: ids.map((id) => embed(articlePassage(knowledge, id))) }
+  const keep = (topicId: string, lang: TriggerLang, phrase: string) => !heldOutTriggers.has(triggerKey(topicId, lang, phrase))
+  return { ids, vectors: ids.map((id) => embed(articlePassage(knowledge, id, keep))) }
 }
 
 export const TRIGGER_LANGS: readonly TriggerLang[] = ['zh', 'ru', 'en']

@@ -30,8 +30,9 @@ export const DEFAULT_CONFIDENCE_POLICY: ConfidencePolicy = {
 /** With dense retrieval: tuned with `npm run tune -- --hybrid` on the eval dev split. */
 export const HYBRID_CONFIDENCE_POLICY: ConfidencePolicy = {
   ...DEFAULT_CONFIDENCE_POLICY,
-  minSimilarity: 0.5,
-  highSimilarity: 0.6,
+  highEvidence: 4,
+  minSimilarity: Infinity,
+  highSimilarity: 0.4,
   cardSimilarity: 0.6,
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { Embedder } from '../embedding/embedder.js'
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js'
-import { LANGS } from '../knowledge/schema.js'
+import { LANGS, type Lang } from '../knowledge/schema.js'
 
 /**
  * Precomputed vectors of every article and guidance card, made at build time (`npm run index:build`) with one
@@ -36,12 +36,30 @@ export class DenseIndexMismatchError extends Error {
   override readonly name = 'DenseIndexMismatchError'
 }
 
-/** The text embedded for an article: the law's short titles and the article in Chinese, Russian and English. */
-export function articlePassage(knowledge: KnowledgeBase, id: string): string {
+/**
+ * The text embedded for an article: the law's short title, the article in Chinese, Russian and English, then the
+ * everyday words for it from knowledge/ — the trigger phrases (zh, ru, en) of the situation topics that list it, and
+ * the colloquial zh/ru/en variants of the glossary concepts whose statute wording it contains. A question put in
+ * a tourist's words lands near the article through them. `keepTrigger` leaves phrases out (the model build's
+ * held-out check).
+ */
+export function articlePassage(
+  knowledge: KnowledgeBase,
+  id: string,
+  keepTrigger: (topicId: string, lang: Lang, phrase: string) => boolean = () => true,
+): string {
   const record = knowledge.articles.get(id)
   if (!record) throw new Error(`unknown article ${id}`)
   const { law, article } = record
-  return [law.titles.zh.short, article.zh, record.translations.ru ?? '', record.translations.en ?? ''].filter(Boolean).join('\n')
+  const triggers = knowledge.topics
+    .filter((t) => t.articles.includes(id))
+    .flatMap((t) => LANGS.flatMap((l) => t.triggers[l].filter((p) => keepTrigger(t.id, l, p))))
+  const concepts = knowledge.glossary
+    .filter((e) => e.kind === 'concept' && e.zh.some((term) => article.zh.includes(term)))
+    .flatMap((e) => [...e.zhColloquial, ...e.ru, ...e.en])
+  return [law.titles.zh.short, article.zh, record.translations.ru ?? '', record.translations.en ?? '', ...triggers, ...concepts]
+    .filter(Boolean)
+    .join('\n')
 }
 
 /** The text embedded for a card: title, answer and steps in all three languages. */
@@ -52,13 +70,17 @@ export function cardPassage(knowledge: KnowledgeBase, cardId: string): string {
 }
 
 export class DenseIndex {
+  private readonly rows: Map<string, number>
+
   private constructor(
     readonly header: DenseIndexHeader,
     /** n × dimension, dequantized at load. */
     private readonly vectors: Float32Array,
     /** The stored form, kept so saving a loaded index writes the same bytes. */
     private readonly bytes: Uint8Array,
-  ) {}
+  ) {
+    this.rows = new Map(header.ids.map((id, n) => [id, n]))
+  }
 
   get modelId(): string {
     return this.header.modelId
@@ -148,6 +170,16 @@ export class DenseIndex {
         `the dense index was built for knowledge ${this.header.knowledgeHash} but knowledge/ is now ${knowledgeHash}; run npm run index:build`,
       )
     }
+  }
+
+  /** Cosine similarity of a query vector and one stored entry (`article:<id>` or `card:<id>`); 0 for an unknown id. */
+  similarity(query: Float32Array, entryId: string): number {
+    const n = this.rows.get(entryId)
+    if (n === undefined) return 0
+    const d = this.header.dimension
+    let s = 0
+    for (let j = 0; j < d; j++) s += query[j]! * this.vectors[n * d + j]!
+    return s
   }
 
   /** The entries nearest to a query vector, best first; `kind` keeps articles or cards only. */

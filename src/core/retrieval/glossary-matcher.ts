@@ -20,6 +20,8 @@ interface CompiledVariant {
   stems: string[]
   /** Set when the phrase must also occur as written (its stop words carry the meaning). */
   asWritten?: string | null
+  /** Chinese variants: the text without the lexicon's function words (我们, 了, 的…), matched against the question without them. */
+  compact?: string
 }
 
 interface CompiledEntry {
@@ -35,15 +37,18 @@ export class GlossaryMatcher {
   private readonly chinese: CompiledVariant[] = []
   private readonly byLang: Record<'ru' | 'en', CompiledVariant[]> = { ru: [], en: [] }
   private readonly compiled = new Map<string, CompiledEntry>()
+  private readonly breaks: RegExp | null
 
   constructor(entries: readonly GlossaryEntry[], analyzer: TextAnalyzer) {
+    const breaks = [...analyzer.lexicons.zh.breaks].sort((a, b) => b.length - a.length)
+    this.breaks = breaks.length ? new RegExp(breaks.map((b) => b.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g') : null
     for (const entry of entries) {
       this.compiled.set(entry.id, {
         statuteTerms: entry.zh.flatMap((term) => analyzer.analyze(term, 'zh')),
         rendering: { ru: analyzer.analyze(entry.ru[0]!, 'ru'), en: analyzer.analyze(entry.en[0]!, 'en') },
       })
       for (const text of [...entry.zh, ...entry.zhColloquial]) {
-        this.chinese.push({ entry, text, stems: analyzer.analyze(text, 'zh') })
+        this.chinese.push({ entry, text, stems: analyzer.analyze(text, 'zh'), compact: this.compactVariant(text) })
       }
       for (const lang of ['ru', 'en'] as const) {
         for (const text of entry[lang]) {
@@ -71,8 +76,11 @@ export class GlossaryMatcher {
       }
     }
     const normalized = question.normalize('NFKC')
+    // People put pronouns and particles inside a phrase: 强迫我们购物 is 强迫购物, 逼着我买 is 逼着买.
+    const compact = this.compact(normalized)
     for (const variant of this.chinese) {
-      if (!found.has(variant.entry.id) && normalized.includes(variant.text)) found.set(variant.entry.id, concept(variant))
+      if (found.has(variant.entry.id)) continue
+      if (normalized.includes(variant.text) || (variant.compact && compact.includes(variant.compact))) found.set(variant.entry.id, concept(variant))
     }
     if (lang !== 'zh') {
       const terms = new Set(questionTerms)
@@ -83,5 +91,16 @@ export class GlossaryMatcher {
       }
     }
     return [...found.values()]
+  }
+
+  /** The compact form of a Chinese variant, unless too little of it is left to match on its own (的士 → 士). */
+  private compactVariant(text: string): string | undefined {
+    const compact = this.compact(text.normalize('NFKC'))
+    return Array.from(compact).length >= 2 ? compact : undefined
+  }
+
+  /** A Chinese text without the lexicon's function words (zh `breaks`); other scripts stay as they are. */
+  private compact(text: string): string {
+    return this.breaks ? text.replace(this.breaks, '') : text
   }
 }

@@ -42,6 +42,10 @@ export interface FusionTuning {
   topics: number
 }
 
+/** Keyword hits fused by rank; hits down to KEYWORD_EVIDENCE_DEPTH only lend their evidence to topic articles. */
+const KEYWORD_FUSION_DEPTH = 30
+const KEYWORD_EVIDENCE_DEPTH = 100
+
 /** Tuned with `npm run tune` on the eval dev split. */
 export const DEFAULT_FUSION_TUNING: FusionTuning = { k: 5, topicWeight: 2, minTopicTerms: 2, topics: 2 }
 
@@ -80,7 +84,10 @@ export class KeywordRetriever implements ArticleRetriever {
       return c
     }
 
-    this.index.query(analyzed, 30).forEach((hit, rank) => {
+    // Ranks beyond the fused depth still say how much of the question an article accounts for: a situation topic's
+    // article found there keeps that evidence (its trigger words alone may be fewer).
+    const deeper = new Map<string, { coverage: number; evidence: number }>()
+    this.index.query(analyzed, KEYWORD_EVIDENCE_DEPTH).forEach((hit, rank) => {
       const matched = new Set(hit.matchedTerms)
       const covered = new Set([...own].filter((t) => matched.has(t)))
       let concepts = 0
@@ -90,10 +97,15 @@ export class KeywordRetriever implements ArticleRetriever {
           for (const t of concept.covers) if (own.has(t)) covered.add(t)
         }
       }
+      const support = { coverage: own.size ? covered.size / own.size : 0, evidence: covered.size + concepts }
+      if (rank >= KEYWORD_FUSION_DEPTH) {
+        deeper.set(hit.id, support)
+        return
+      }
       const c = candidate(hit.id)
       c.score += 1 / (k + rank + 1)
-      c.coverage = own.size ? covered.size / own.size : 0
-      c.evidence = covered.size + concepts
+      c.coverage = support.coverage
+      c.evidence = support.evidence
     })
 
     const topics = this.topicIndex
@@ -102,7 +114,10 @@ export class KeywordRetriever implements ArticleRetriever {
     topics.forEach((hit, topicRank) => {
       const strength = new Set(hit.matchedTerms).size
       hit.topic.articles.forEach((id, position) => {
+        const fresh = !candidates.has(id)
         const c = candidate(id)
+        const support = fresh ? deeper.get(id) : undefined
+        if (support) Object.assign(c, support)
         c.score += topicWeight / ((k + topicRank + 1) * (1 + position * 0.5))
         c.evidence = Math.max(c.evidence, strength)
         c.coverage = Math.max(c.coverage, own.size ? Math.min(1, strength / own.size) : 0)
@@ -127,7 +142,7 @@ export interface HybridTuning {
 }
 
 /** Tuned with `npm run tune -- --hybrid` on the eval dev split. */
-export const DEFAULT_HYBRID_TUNING: HybridTuning = { denseWeight: 0.5, denseK: 5, denseDepth: 10, minSimilarity: 0 }
+export const DEFAULT_HYBRID_TUNING: HybridTuning = { denseWeight: 0.5, denseK: 1, denseDepth: 20, minSimilarity: 0 }
 
 /**
  * Keyword retrieval (above) fused by reciprocal rank with dense retrieval: the question is embedded with the same
@@ -167,12 +182,15 @@ export class HybridRetriever implements ArticleRetriever {
     const { denseWeight, denseK, denseDepth, minSimilarity } = this.tuning
     const candidates = new Map(keyword.ranked.map((r) => [r.id, { ...r }]))
     const dense = this.dense.nearest(vector, denseDepth, 'article')
+    const near = new Set(dense.map((h) => h.id))
     dense.forEach((hit, rank) => {
       let c = candidates.get(hit.id)
       if (!c) candidates.set(hit.id, (c = { id: hit.id, score: 0, coverage: 0, evidence: 0, similarity: 0 }))
       c.similarity = Math.round(hit.similarity * 1e4) / 1e4
       if (hit.similarity >= minSimilarity) c.score += denseWeight / (denseK + rank + 1)
     })
+    // Articles found by keywords or topics alone still carry how close they are to the question, for the confidence bands.
+    for (const c of candidates.values()) if (!near.has(c.id)) c.similarity = Math.round(this.dense.similarity(vector, `article:${c.id}`) * 1e4) / 1e4
     const ranked = [...candidates.values()].sort((a, b) => b.score - a.score || b.similarity - a.similarity).slice(0, limit)
     for (const r of ranked) r.score = Math.round(r.score * 1e6) / 1e6
     return { ...keyword, ranked, cards: this.dense.nearest(vector, 3, 'card') }
