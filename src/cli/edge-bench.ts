@@ -7,11 +7,13 @@
  *   process.cpuUsage() around the *bundled* handler imported into a fresh Node process (performance.now() does not
  *   advance inside workerd while code runs); the baseline is the Node server's own app (createNodeService) in
  *   another fresh process, cold = building the service plus its first answer;
- * - memory: JS heap + external (ArrayBuffers) the loaded service holds, after GC, in both; and the resident memory
- *   workerd itself gains under `wrangler dev` from start to after the warm requests (the isolate's real footprint).
+ * - memory: JS heap + external (ArrayBuffers) the loaded service holds after GC, in both; and the smallest V8
+ *   old-space limit under which the bundled Worker still loads and answers (its peak, loading included). workerd's
+ *   own resident memory under `wrangler dev` is no measure of this: it grows by hundreds of MB with no memory
+ *   pressure and varies run to run, so it is not reported.
  */
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -20,7 +22,7 @@ import { readConfig } from '../config.js'
 import { buildEdgeAssets, EDGE_ASSETS_DIR } from '../build/edge-assets.js'
 import { loadEvalSet } from './eval-set.js'
 import { REPO_ROOT } from './paths.js'
-import { QUIET_ENV, startWranglerDev, WRANGLER } from './wrangler-dev.js'
+import { QUIET_ENV, WRANGLER } from './wrangler-dev.js'
 
 const BUNDLE_DIR = join(REPO_ROOT, 'dist', 'edge', 'bundle')
 const WARM_REQUESTS = 60
@@ -126,39 +128,6 @@ function smallestHeapLimitMb(): number {
   return high
 }
 
-/** Resident memory (kB) of the workerd processes under a wrangler process group. */
-function workerdRssKb(wranglerPid: number): { rss: number; peak: number } {
-  let rss = 0
-  let peak = 0
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-      const pgid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2])
-      if (pgid !== wranglerPid || !readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('workerd')) continue
-      const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-      rss += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0)
-      peak += Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0)
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return { rss, peak }
-}
-
-async function measureWorkerdMemory(): Promise<{ startMb: number; loadedMb: number; peakMb: number }> {
-  const persistTo = mkdtempSync(join(tmpdir(), 'fabao-edge-bench-d1-'))
-  const dev = await startWranglerDev({ persistTo, vars: { FABAO_RATE_LIMIT_PER_MINUTE: '0', FABAO_ACCESS_LOG: 'off' }, waitFor: 'port' })
-  try {
-    const start = workerdRssKb(dev.pid)
-    for (const q of questions().slice(0, WARM_REQUESTS)) await (await fetch(`${dev.url}/api/chat`, chatRequest(q))).text()
-    const loaded = workerdRssKb(dev.pid)
-    return { startMb: start.rss / 1024, loadedMb: loaded.rss / 1024, peakMb: loaded.peak / 1024 }
-  } finally {
-    await dev.stop()
-    rmSync(persistTo, { recursive: true, force: true })
-  }
-}
-
 async function main(): Promise<void> {
   const args = process.argv.slice(2)
   if (args.includes('--child')) {
@@ -178,7 +147,6 @@ async function main(): Promise<void> {
   const node = runChild('node')
   const worker = runChild('worker')
   const heapLimit = smallestHeapLimitMb()
-  const workerd = await measureWorkerdMemory()
 
   const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(2)} MiB`
   const ms = (n: number) => n.toFixed(1).padStart(8)
@@ -194,10 +162,6 @@ async function main(): Promise<void> {
     `${'worker / node'.padEnd(24)}${ratio(worker.coldCpuMs, node.coldCpuMs)}  ${ratio(worker.warmCpuMs.p50, node.warmCpuMs.p50)}  ${ratio(worker.warmCpuMs.p95, node.warmCpuMs.p95)}  ${ratio(worker.warmCpuMs.mean, node.warmCpuMs.mean)}   ${ratio(worker.heapMb, node.heapMb)}`,
   )
   console.log(`worker heap: answers with V8 old space limited to ${heapLimit} MB (not at ${heapLimit - 8} MB), plus ${(worker.heapMb).toFixed(0)} MiB held after GC incl. ArrayBuffers; isolate limit 128 MB`)
-  console.log(
-    `workerd RSS (wrangler dev): ${workerd.startMb.toFixed(1)} MiB started, ${workerd.loadedMb.toFixed(1)} MiB after ${WARM_REQUESTS} chats ` +
-      `(+${(workerd.loadedMb - workerd.startMb).toFixed(1)} MiB for the isolate), peak ${workerd.peakMb.toFixed(1)} MiB; isolate limit 128 MB`,
-  )
 }
 
 await main()

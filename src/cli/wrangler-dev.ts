@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { connect, createServer } from 'node:net'
+import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { REPO_ROOT } from './paths.js'
 
@@ -29,18 +29,8 @@ export function migrateLocalD1(persistTo: string): void {
   if (result.status !== 0) throw new Error(`wrangler d1 migrations apply failed:\n${result.stdout}\n${result.stderr}`)
 }
 
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1')
-    socket.once('connect', () => (socket.destroy(), resolve(true)))
-    socket.once('error', () => resolve(false))
-  })
-}
-
 export interface WranglerDev {
   url: string
-  /** The wrangler process (its workerd runs in the same process group). */
-  pid: number
   /** What wrangler printed (for failures). */
   output(): string
   stop(): Promise<void>
@@ -48,14 +38,11 @@ export interface WranglerDev {
 
 /**
  * Runs the Worker under `wrangler dev` on 127.0.0.1 (workerd, no account, no network) with D1 persisted in
- * `persistTo`, and resolves once /healthz answers (the isolate has loaded knowledge and model) or, with
- * `waitFor: 'port'`, once the port accepts connections.
+ * `persistTo`, and resolves once /healthz answers (the isolate has loaded knowledge and model).
  */
 export async function startWranglerDev(options: {
   persistTo: string
   vars?: Record<string, string>
-  /** `healthz` (default): the isolate has loaded; `port`: wrangler accepts connections, nothing loaded yet (bench). */
-  waitFor?: 'healthz' | 'port'
 }): Promise<WranglerDev> {
   const port = await freePort()
   const inspector = await freePort()
@@ -82,8 +69,8 @@ export async function startWranglerDev(options: {
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}:\n${output}`)
     try {
-      if (options.waitFor === 'port' ? await accepts(port) : (await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(15_000) })).ok) {
-        return { url, pid: child.pid!, output: () => output, stop }
+      if ((await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(15_000) })).ok) {
+        return { url, output: () => output, stop }
       }
     } catch {
       // not listening yet

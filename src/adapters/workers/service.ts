@@ -76,9 +76,10 @@ export async function createWorkerService(env: WorkerEnv, log?: (line: Record<st
     json(EDGE_ASSET.web).then((data) => WebAssetFileSchema.parse(data)),
     json(EDGE_ASSET.quickReplies) as Promise<QuickReply[]>,
     json(EDGE_ASSET.localContacts) as Promise<LocalContact[]>,
+    // Raw for now: parsed only after the keyword index is built (the isolate's memory peak).
     dense
       ? Promise.all([
-          json(EDGE_ASSET.modelTokenizer),
+          readAsset(env, EDGE_ASSET.modelTokenizer).then((r) => r.text()),
           json(EDGE_ASSET.modelTokenizerConfig),
           json(EDGE_ASSET.modelMeta),
           bytes(EDGE_ASSET.modelMatrix),
@@ -93,10 +94,10 @@ export async function createWorkerService(env: WorkerEnv, log?: (line: Record<st
     keywordIndex: (knowledge, analyzer) => KeywordIndex.load(keywordIndex, knowledge, analyzer),
     ...(model
       ? {
-          dense: {
-            embedder: new StaticEmbedder({ tokenizer: model[0], tokenizerConfig: model[1], meta: model[2], matrix: model[3] }),
+          dense: () => ({
+            embedder: new StaticEmbedder({ tokenizer: JSON.parse(model[0]), tokenizerConfig: model[1], meta: model[2], matrix: model[3] }),
             index: DenseIndex.decode(model[4]),
-          },
+          }),
         }
       : {}),
   })

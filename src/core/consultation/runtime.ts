@@ -24,6 +24,11 @@ export interface ConsultationRuntime {
   i18n: i18n
 }
 
+export interface DenseParts {
+  embedder: Embedder
+  index: DenseIndex
+}
+
 export interface ConsultationParts {
   /** The validated knowledge (the Node adapter reads knowledge/, the Worker a prebuilt copy of it). */
   bundle: KnowledgeBundle
@@ -31,8 +36,12 @@ export interface ConsultationParts {
   resources: Resource
   /** Restores or builds the keyword index; default: built here (a few seconds for the whole corpus). */
   keywordIndex?: (knowledge: KnowledgeBase, analyzer: TextAnalyzer) => KeywordIndex
-  /** Dense retrieval: the embedding model and the index built with it; keyword and topics only when absent. */
-  dense?: { embedder: Embedder; index: DenseIndex }
+  /**
+   * Dense retrieval: the embedding model and the index built with it; keyword and topics only when absent. A
+   * function is called once the keyword index is built, so a memory-tight runtime (a Worker isolate) never holds
+   * both while they are being made.
+   */
+  dense?: DenseParts | (() => DenseParts)
 }
 
 /**
@@ -48,6 +57,7 @@ export function assembleConsultation(parts: ConsultationParts): ConsultationRunt
   if (!parts.dense) {
     return { knowledge, analyzer, retriever: keyword, keyword, hybrid: null, confidence: DEFAULT_CONFIDENCE_POLICY, i18n }
   }
-  const hybrid = new HybridRetriever(keyword, parts.dense.index, parts.dense.embedder)
+  const dense = typeof parts.dense === 'function' ? parts.dense() : parts.dense
+  const hybrid = new HybridRetriever(keyword, dense.index, dense.embedder)
   return { knowledge, analyzer, retriever: hybrid, keyword, hybrid, confidence: HYBRID_CONFIDENCE_POLICY, i18n }
 }
