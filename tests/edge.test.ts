@@ -158,6 +158,27 @@ describe('a Worker that keeps no cases (FABAO_EDGE_CASES=off, the wrangler.toml 
     expect(refusal.error.message).toContain('https://fabao.heihe.example')
     expect(refusal.error.message).toMatch(/медиатор/)
 
+    // Every case route: the same refusal, in the body's language (else Accept-Language), nothing created.
+    const routes: [string, string, object | undefined][] = [
+      ['POST', '/api/cases/open', { accessCode: '1234-5678-9012-3', lang: 'zh' }],
+      ['POST', '/api/cases/HH-0000-0000/messages', { text: 'hello', lang: 'zh' }],
+      ['POST', '/api/cases/HH-0000-0000/withdraw', { lang: 'zh' }],
+      ['GET', '/api/cases/HH-0000-0000', undefined],
+      ['GET', '/api/mediator/queue', undefined],
+    ]
+    for (const [method, path, body] of routes) {
+      const response = await fetch(`${dev.url}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', 'accept-language': 'en' },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      })
+      expect(response.status, path).toBe(501)
+      const { error } = await json(response)
+      expect(error.code, path).toBe('cases_elsewhere')
+      expect(error.message, path).toContain(body ? '调解' : 'mediators')
+      expect(error.message, path).toContain('https://fabao.heihe.example')
+    }
+
     const page = await fetch(`${dev.url}/case`, { redirect: 'manual' })
     expect(page.status).toBe(302)
     expect(page.headers.get('location')).toBe('https://fabao.heihe.example/case')

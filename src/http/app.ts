@@ -11,6 +11,7 @@ import { chatPageRoutes, DEFAULT_KIOSK_IDLE_SECONDS, type ChatPageOptions } from
 import type { Lang } from '../core/knowledge/schema.js'
 import { StorageUnavailableError } from '../core/ports.js'
 import { parseChatBody } from './chat-request.js'
+import { bodyLang } from './json-body.js'
 import { ApiError, errorBody } from './errors.js'
 import { accessCodeBackoff, loginBackoff, rateLimit, RequestHeaders, securityHeaders } from './protection.js'
 import { RequestLimits, type RateLimitSettings } from './rate-limit.js'
@@ -150,12 +151,16 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   if (deps.casesElsewhere) {
     const central = deps.casesElsewhere.centralUrl?.replace(/\/+$/, '')
-    const refuse = () => {
-      throw central ? new ApiError('cases_elsewhere', 'errors.cases_elsewhere', { url: central }) : new ApiError('cases_elsewhere', 'errors.cases_elsewhere_no_url')
+    // Told in the body's `lang` when it names one (the chat page sends it), else the request's language.
+    const refuse = async (c: Context<AppEnv>): Promise<never> => {
+      const lang = c.req.method === 'POST' ? bodyLang(await c.req.json().catch(() => null)) : undefined
+      throw central
+        ? new ApiError('cases_elsewhere', 'errors.cases_elsewhere', { url: central }, lang)
+        : new ApiError('cases_elsewhere', 'errors.cases_elsewhere_no_url', {}, lang)
     }
     for (const path of ['/api/handoff', '/api/cases/*', '/api/mediator/*']) app.all(path, refuse)
     for (const path of ['/case', '/mediator', '/mediator/*']) {
-      app.get(path, (c) => (central ? c.redirect(`${central}${c.req.path}`, 302) : refuse()))
+      app.get(path, (c) => (central ? c.redirect(`${central}${c.req.path}`, 302) : refuse(c)))
     }
   }
 

@@ -3,7 +3,7 @@ import { LANGS, type Lang } from '../core/knowledge/schema.js'
 import { ApiError } from './errors.js'
 
 /** The body's own `lang`, when it names one of ours: the language its error is told in even if the rest is wrong. */
-function bodyLang(body: unknown): Lang | undefined {
+export function bodyLang(body: unknown): Lang | undefined {
   const lang = body && typeof body === 'object' ? (body as { lang?: unknown }).lang : undefined
   return (LANGS as readonly unknown[]).includes(lang) ? (lang as Lang) : undefined
 }

@@ -664,14 +664,8 @@ export function describeHttpContract(name: string, makeTarget: () => Promise<Con
         expect(created.json.error.code).toMatch(/\S/)
       })
 
-      // PLACEHOLDER for the lead (issue 10, FABAO_EDGE_CASES=off): when `casesEnabled` is false, assert that
-      // POST /api/handoff, POST /api/cases/open, GET /api/cases/{id}, POST /api/cases/{id}/messages and
-      // /withdraw answer the error defined for "cases are kept on the central server" — its status, its
-      // `error.code`, and its message in the user's language (body `lang`, else Accept-Language), e.g.
-      //   expectError(await postJson(target, '/api/handoff', { sessionId, lang: 'ru' }), <status>, '<code>', errorText('ru', '<key>'))
-      // (The work in progress in src/http/app.ts names it `cases_elsewhere`, 501, with errors.cases_elsewhere{,_no_url},
-      // whose {{url}} is the deployment's central server: the target would have to tell the suite that URL.)
-      it.todo('with cases off, every case route answers the "cases are kept on the central server" error in the user language')
+      // With cases off (a Worker with FABAO_EDGE_CASES=off), every case route's 501 cases_elsewhere in the user's
+      // language is checked in tests/edge.test.ts, which knows the central server's URL the message names.
     })
   })
 }
