@@ -70,17 +70,13 @@ export function cardPassage(knowledge: KnowledgeBase, cardId: string): string {
 }
 
 export class DenseIndex {
-  private readonly rows: Map<string, number>
-
   private constructor(
     readonly header: DenseIndexHeader,
     /** n × dimension, dequantized at load. */
     private readonly vectors: Float32Array,
     /** The stored form, kept so saving a loaded index writes the same bytes. */
     private readonly bytes: Uint8Array,
-  ) {
-    this.rows = new Map(header.ids.map((id, n) => [id, n]))
-  }
+  ) {}
 
   get modelId(): string {
     return this.header.modelId
@@ -170,16 +166,6 @@ export class DenseIndex {
         `the dense index was built for knowledge ${this.header.knowledgeHash} but knowledge/ is now ${knowledgeHash}; run npm run index:build`,
       )
     }
-  }
-
-  /** Cosine similarity of a query vector and one stored entry (`article:<id>` or `card:<id>`); 0 for an unknown id. */
-  similarity(query: Float32Array, entryId: string): number {
-    const n = this.rows.get(entryId)
-    if (n === undefined) return 0
-    const d = this.header.dimension
-    let s = 0
-    for (let j = 0; j < d; j++) s += query[j]! * this.vectors[n * d + j]!
-    return s
   }
 
   /** The entries nearest to a query vector, best first; `kind` keeps articles or cards only. */

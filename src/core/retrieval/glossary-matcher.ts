@@ -37,11 +37,8 @@ export class GlossaryMatcher {
   private readonly chinese: CompiledVariant[] = []
   private readonly byLang: Record<'ru' | 'en', CompiledVariant[]> = { ru: [], en: [] }
   private readonly compiled = new Map<string, CompiledEntry>()
-  private readonly breaks: RegExp | null
 
-  constructor(entries: readonly GlossaryEntry[], analyzer: TextAnalyzer) {
-    const breaks = [...analyzer.lexicons.zh.breaks].sort((a, b) => b.length - a.length)
-    this.breaks = breaks.length ? new RegExp(breaks.map((b) => b.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g') : null
+  constructor(entries: readonly GlossaryEntry[], private readonly analyzer: TextAnalyzer) {
     for (const entry of entries) {
       this.compiled.set(entry.id, {
         statuteTerms: entry.zh.flatMap((term) => analyzer.analyze(term, 'zh')),
@@ -77,7 +74,7 @@ export class GlossaryMatcher {
     }
     const normalized = question.normalize('NFKC')
     // People put pronouns and particles inside a phrase: 强迫我们购物 is 强迫购物, 逼着我买 is 逼着买.
-    const compact = this.compact(normalized)
+    const compact = this.analyzer.withoutChineseFunctionWords(normalized)
     for (const variant of this.chinese) {
       if (found.has(variant.entry.id)) continue
       if (normalized.includes(variant.text) || (variant.compact && compact.includes(variant.compact))) found.set(variant.entry.id, concept(variant))
@@ -95,12 +92,7 @@ export class GlossaryMatcher {
 
   /** The compact form of a Chinese variant, unless too little of it is left to match on its own (的士 → 士). */
   private compactVariant(text: string): string | undefined {
-    const compact = this.compact(text.normalize('NFKC'))
+    const compact = this.analyzer.withoutChineseFunctionWords(text.normalize('NFKC'))
     return Array.from(compact).length >= 2 ? compact : undefined
-  }
-
-  /** A Chinese text without the lexicon's function words (zh `breaks`); other scripts stay as they are. */
-  private compact(text: string): string {
-    return this.breaks ? text.replace(this.breaks, '') : text
   }
 }

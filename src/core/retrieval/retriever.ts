@@ -181,16 +181,16 @@ export class HybridRetriever implements ArticleRetriever {
   fuse(keyword: Retrieval, vector: Float32Array, limit = 10): Retrieval {
     const { denseWeight, denseK, denseDepth, minSimilarity } = this.tuning
     const candidates = new Map(keyword.ranked.map((r) => [r.id, { ...r }]))
-    const dense = this.dense.nearest(vector, denseDepth, 'article')
-    const near = new Set(dense.map((h) => h.id))
-    dense.forEach((hit, rank) => {
+    // One pass over every article: the nearest are fused by rank, and every candidate keeps its similarity.
+    const all = this.dense.nearest(vector, Infinity, 'article')
+    const similarityOf = new Map(all.map((h) => [h.id, h.similarity]))
+    all.slice(0, denseDepth).forEach((hit, rank) => {
       let c = candidates.get(hit.id)
       if (!c) candidates.set(hit.id, (c = { id: hit.id, score: 0, coverage: 0, evidence: 0, similarity: 0 }))
-      c.similarity = Math.round(hit.similarity * 1e4) / 1e4
       if (hit.similarity >= minSimilarity) c.score += denseWeight / (denseK + rank + 1)
     })
-    // Articles found by keywords or topics alone still carry how close they are to the question, for the confidence bands.
-    for (const c of candidates.values()) if (!near.has(c.id)) c.similarity = Math.round(this.dense.similarity(vector, `article:${c.id}`) * 1e4) / 1e4
+    // Every candidate, found by keywords or topics alone too, carries how close it is to the question (confidence bands).
+    for (const c of candidates.values()) c.similarity = Math.round((similarityOf.get(c.id) ?? 0) * 1e4) / 1e4
     const ranked = [...candidates.values()].sort((a, b) => b.score - a.score || b.similarity - a.similarity).slice(0, limit)
     for (const r of ranked) r.score = Math.round(r.score * 1e6) / 1e6
     return { ...keyword, ranked, cards: this.dense.nearest(vector, 3, 'card') }

@@ -46,6 +46,11 @@ export class TextAnalyzer {
     return terms
   }
 
+  /** Chinese text without the lexicon's function words (我们, 了, 的…): 强迫我们购物 → 强迫购物. */
+  withoutChineseFunctionWords(text: string): string {
+    return this.chineseBreaks ? text.replace(this.chineseBreaks, '') : text
+  }
+
   /** Lower-cased text with single spaces, for phrase rules. */
   normalizeForPhrases(text: string): string {
     return ' ' + (text.normalize('NFKC').toLowerCase().match(WORD) ?? []).join(' ') + ' '
