@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import type { Config } from '../config.js'
-import { DEFAULT_DENSE_INDEX, DEFAULT_MODEL_DIR, loadConsultationRuntime, loadDenseIndex } from '../adapters/node/consultation-runtime.js'
+import { DEFAULT_DENSE_INDEX, DEFAULT_MODEL_DIR, loadDenseIndex } from '../adapters/node/consultation-runtime.js'
 import { loadKnowledgeBundle } from '../adapters/node/knowledge-files.js'
 import { loadLocalContacts } from '../adapters/node/local-contacts-file.js'
 import { loadLocales } from '../adapters/node/locale-files.js'
@@ -9,7 +9,9 @@ import { loadStaticEmbedder } from '../adapters/node/model-files.js'
 import { loadQuickReplies, PACKAGE_VERSION } from '../adapters/node/service.js'
 import { readWebAssets } from '../adapters/node/web-assets.js'
 import { EDGE_ASSET, EDGE_ASSETS_FORMAT, type EdgeManifest } from '../adapters/workers/edge-assets.js'
-import { KEYWORD_INDEX_FORMAT } from '../core/retrieval/keyword-index.js'
+import { KnowledgeBase } from '../core/knowledge/knowledge-base.js'
+import { KEYWORD_INDEX_FORMAT, KeywordIndex } from '../core/retrieval/keyword-index.js'
+import { TextAnalyzer } from '../core/text/analyze.js'
 import { KNOWLEDGE_DIR, REPO_ROOT } from '../cli/paths.js'
 
 export const EDGE_ASSETS_DIR = join(REPO_ROOT, 'dist', 'edge', 'assets')
@@ -26,10 +28,8 @@ export function buildEdgeAssets(config: Config, outDir = EDGE_ASSETS_DIR): EdgeM
   const write = (name: string, data: string | Uint8Array) => writeFileSync(join(outDir, name), data)
 
   const bundle = loadKnowledgeBundle(KNOWLEDGE_DIR)
-  const runtime = loadConsultationRuntime({ retrieval: 'keyword' })
-  if (runtime.knowledge.hash !== bundle.hash) throw new Error('knowledge changed while building the edge assets')
   write(EDGE_ASSET.knowledge, JSON.stringify(bundle))
-  write(EDGE_ASSET.keywordIndex, runtime.keyword.index.toJSON())
+  write(EDGE_ASSET.keywordIndex, KeywordIndex.build(new KnowledgeBase(bundle), new TextAnalyzer(bundle.lexicons)).toJSON())
   write(EDGE_ASSET.locales, JSON.stringify(loadLocales(join(REPO_ROOT, 'locales'))))
   write(EDGE_ASSET.web, JSON.stringify(Object.fromEntries(readWebAssets())))
   write(EDGE_ASSET.quickReplies, JSON.stringify(loadQuickReplies()))

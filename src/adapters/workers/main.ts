@@ -14,7 +14,7 @@ let service: Promise<WorkerService> | undefined
 
 /** The isolate's service; a failed start is retried by the next request rather than cached. */
 function serviceFor(env: WorkerEnv): Promise<WorkerService> {
-  service ??= createWorkerService(env, env.FABAO_ACCESS_LOG === 'off' ? undefined : logLine).catch((error: Error) => {
+  service ??= createWorkerService(env, logLine).catch((error: Error) => {
     service = undefined
     logLine({ level: 'error', event: 'start', error: error.name, detail: error.message })
     throw error

@@ -62,8 +62,9 @@ async function readAsset(env: WorkerEnv, name: string): Promise<Response> {
  * and model read once per isolate, the pure-JS embedder (no onnxruntime on Workers), and D1 for chat sessions and
  * cases when FABAO_EDGE_CASES=on — otherwise nothing is stored and disputes are referred to the central server.
  */
-export async function createWorkerService(env: WorkerEnv, log?: (line: Record<string, unknown>) => void): Promise<WorkerService> {
+export async function createWorkerService(env: WorkerEnv, logSink?: (line: Record<string, unknown>) => void): Promise<WorkerService> {
   const config = readConfig(settingsOf(env))
+  const log = config.FABAO_ACCESS_LOG ? logSink : undefined
   const json = async (name: string): Promise<unknown> => (await readAsset(env, name)).json()
   const bytes = async (name: string) => new Uint8Array(await (await readAsset(env, name)).arrayBuffer())
   const manifest = EdgeManifestSchema.parse(await json(EDGE_ASSET.manifest))
