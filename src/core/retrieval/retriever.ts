@@ -183,14 +183,16 @@ export class HybridRetriever implements ArticleRetriever {
     const candidates = new Map(keyword.ranked.map((r) => [r.id, { ...r }]))
     // One pass over every article: the nearest are fused by rank, and every candidate keeps its similarity.
     const all = this.dense.nearest(vector, Infinity, 'article')
-    const similarityOf = new Map(all.map((h) => [h.id, h.similarity]))
     all.slice(0, denseDepth).forEach((hit, rank) => {
       let c = candidates.get(hit.id)
       if (!c) candidates.set(hit.id, (c = { id: hit.id, score: 0, coverage: 0, evidence: 0, similarity: 0 }))
       if (hit.similarity >= minSimilarity) c.score += denseWeight / (denseK + rank + 1)
     })
     // Every candidate, found by keywords or topics alone too, carries how close it is to the question (confidence bands).
-    for (const c of candidates.values()) c.similarity = Math.round((similarityOf.get(c.id) ?? 0) * 1e4) / 1e4
+    for (const hit of all) {
+      const c = candidates.get(hit.id)
+      if (c) c.similarity = Math.round(hit.similarity * 1e4) / 1e4
+    }
     const ranked = [...candidates.values()].sort((a, b) => b.score - a.score || b.similarity - a.similarity).slice(0, limit)
     for (const r of ranked) r.score = Math.round(r.score * 1e6) / 1e6
     return { ...keyword, ranked, cards: this.dense.nearest(vector, 3, 'card') }
